@@ -1,0 +1,50 @@
+# The two commands README.md gives: `make serve` and `make test`. Each installs what it needs.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: serve test build bench setup python-deps node-deps pyodide chromium clean
+
+serve: setup ## build and serve the site with live demos on http://$(HOST):$(PORT)/
+	$(PY) -m mkdocs serve -a $(HOST):$(PORT)
+
+test: setup chromium ## run every test: package, scaling laws, Pyodide under Node, site build, browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+build: setup
+	$(PY) -m mkdocs build --strict
+
+bench: setup chromium ## print speed numbers: native vs Pyodide experiments, then the site in Chromium
+	$(PY) bench/experiments.py
+	$(PY) bench/site.py
+
+setup: python-deps node-deps pyodide
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[docs,test]'
+	touch $@
+
+node-deps: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+pyodide: build/pyodide/.verified
+build/pyodide/.verified: site_src/assemble_pyodide.py node_modules/.installed
+	$(PY) site_src/assemble_pyodide.py build/pyodide
+	touch $@
+
+# The browser comes from Debian (Playwright's own download does not work offline).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf site build .pytest_cache .hypothesis
