@@ -1,0 +1,75 @@
+"""Benchmark every experiment natively and under Pyodide (Node.js), at defaults and at the largest size.
+
+Prints a table; asserts nothing. Target (issue 2): live experiments at default size ≤ 50 ms natively.
+"Largest" sets every integer parameter except the seed to its maximum (widths, steps, seeds, depth…).
+Usage: python bench/experiments.py [--repeats N] [--no-pyodide]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import spectral_condition as sc  # noqa: E402
+from spectral_condition.experiments import get  # noqa: E402
+from pyodide_node.runner import available, run_in_pyodide  # noqa: E402
+
+
+def largest(name: str) -> dict:
+    params = sc.defaults(name)
+    for p in get(name).params:
+        if p.kind == "int" and p.name != "seed":
+            params[p.name] = p.max
+    return params
+
+
+def native_ms(name: str, params: dict, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        sc.run_figure(name, params)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--no-pyodide", action="store_true")
+    args = ap.parse_args()
+    why = "disabled" if args.no_pyodide else available()
+    cases = [(n, size, params) for n in sc.names()
+             for size, params in (("default", sc.defaults(n)), ("largest", largest(n)))]
+    native = {(n, s): native_ms(n, p, args.repeats if s == "default" else max(1, args.repeats // 2))
+              for n, s, p in cases}
+    pyo: dict = {}
+    if why is None:
+        reps = {"default": args.repeats, "largest": 1}
+        reqs = [{"name": n, "params": p} for n, s, p in cases for _ in range(reps[s])]
+        ms = run_in_pyodide(reqs, timeout=3000)["ms"]
+        i = 0
+        for n, s, _ in cases:
+            pyo[(n, s)] = statistics.median(ms[i:i + reps[s]])
+            i += reps[s]
+    print(f"{'experiment':24} {'cost':8} {'size':8} {'native ms':>10} {'pyodide ms':>11} {'ratio':>6}  target")
+    for n, s, _ in cases:
+        nat = native[(n, s)]
+        py = pyo.get((n, s))
+        target = ""
+        if s == "default":
+            target = "≤ 50 ms native: " + ("met" if nat <= 50 else "MISSED")
+        py_txt = f"{py:11.1f} {py / nat:6.1f}" if py is not None else f"{'–':>11} {'–':>6}"
+        print(f"{n:24} {get(n).cost:8} {s:8} {nat:10.1f} {py_txt}  {target}")
+    if why is not None:
+        print(f"(Pyodide column empty: {why})")
+    print(f"NumPy native {__import__('numpy').__version__}; Pyodide 0.27.7 with NumPy 2.0.2 under Node "
+          f"{'(not run)' if why else ''}")
+
+
+if __name__ == "__main__":
+    main()
