@@ -1,0 +1,175 @@
+"""Shared fixtures: the site built once per session, served on 127.0.0.1, and a guarded browser.
+
+* ``built_site``: the directory of ``mkdocs build --strict`` (with ``site_url`` set to the address it
+  is served from, as Material's instant navigation needs).
+* ``site_server``: the base URL of that site, served by a threaded http.server with the MIME types
+  Pyodide needs (``.wasm`` as application/wasm, for streaming compilation).
+* ``subpath_server``: a second build with ``site_url`` under ``/spectral-condition/``, served there.
+* ``page``: a fresh browser context and page in Debian's Chromium. Every request is routed, and the
+  test fails on any request that would leave 127.0.0.1/localhost, on any console error and on any
+  uncaught page error. ``page.allow_console_error(regex)`` lets a test accept an error it provokes.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PY = ROOT / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PY) if VENV_PY.exists() else sys.executable
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+SUBPATH = "/spectral-condition/"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Static files, with the MIME types browsers insist on for wasm and modules."""
+
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".mjs": "text/javascript",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".whl": "application/zip",
+        ".zip": "application/zip",
+        ".woff2": "font/woff2",
+    }
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        clean = unquote(urlsplit(path).path)
+        if not clean.startswith(self.prefix) and clean + "/" != self.prefix:
+            return str(Path(self.directory) / "__outside_the_mount_point__")
+        return super().translate_path("/" + clean[len(self.prefix):])
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+def _bind(prefix: str = "/") -> ThreadingHTTPServer:
+    """A server bound to a free port, not serving yet: the build needs its address first."""
+    handler = type("Handler", (SiteHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    return server
+
+
+def _serve(server: ThreadingHTTPServer, directory: Path) -> None:
+    server.RequestHandlerClass = functools.partial(server.RequestHandlerClass, directory=str(directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def build_site(site_dir: Path, site_url: str) -> Path:
+    """``mkdocs build --strict``, exactly as `make build` runs it, into ``site_dir``."""
+    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
+                    pytrace=False)
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def _main_site(tmp_path_factory):
+    server = _bind()
+    host, port = server.server_address[:2]
+    url = f"http://{host}:{port}/"
+    site = build_site(tmp_path_factory.mktemp("site") / "site", url)
+    _serve(server, site)
+    yield site, url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def built_site(_main_site) -> Path:
+    """The site built with ``mkdocs build --strict`` (served at ``site_server``)."""
+    return _main_site[0]
+
+
+@pytest.fixture(scope="session")
+def site_server(_main_site) -> str:
+    """Base URL (ending in '/') of the built site, served on 127.0.0.1."""
+    return _main_site[1]
+
+
+@pytest.fixture(scope="session")
+def subpath_server(tmp_path_factory) -> str:
+    """A second build whose site_url is under /spectral-condition/, served only there."""
+    server = _bind(SUBPATH)
+    host, port = server.server_address[:2]
+    url = f"http://{host}:{port}{SUBPATH}"
+    site = build_site(tmp_path_factory.mktemp("subpath") / "site", url)
+    _serve(server, site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium", pytrace=False)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Guard:
+    """What a page did that a test must not accept: remote requests, console and page errors."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.allowed: list[re.Pattern[str]] = []
+        self.requests: list[str] = []
+
+    def route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        scheme = urlsplit(url).scheme
+        if scheme in ("data", "blob") or urlsplit(url).hostname in LOCAL_HOSTS:
+            route.fallback()
+        else:
+            self.problems.append(f"request left localhost: {url}")
+            route.abort()
+
+    def console(self, msg) -> None:
+        if msg.type == "error":
+            text = msg.text
+            if not any(p.search(text) for p in self.allowed):
+                self.problems.append(f"console error: {text} (at {msg.location})")
+
+    def pageerror(self, error) -> None:
+        self.problems.append(f"page error: {error}")
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh context and page; fails the test on remote requests and console/page errors."""
+    guard = Guard()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.route("**/*", guard.route)
+    pg = context.new_page()
+    pg.on("console", guard.console)
+    pg.on("pageerror", guard.pageerror)
+    pg.guard = guard
+    pg.allow_console_error = lambda pattern: guard.allowed.append(re.compile(pattern))
+    yield pg
+    context.close()
+    if guard.problems:
+        pytest.fail("the page misbehaved:\n  " + "\n  ".join(guard.problems), pytrace=False)
