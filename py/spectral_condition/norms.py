@@ -23,7 +23,7 @@ _RATIOS = 3
 class SpectralNorm:
     """The result of :func:`spectral_norm`: σ₁ with its singular vectors, A v ≈ σ₁ u.
 
-    ``history[k]`` is the estimate after k + 1 power steps (so ``history[-1] == value``);
+    ``history[k]`` is the estimate after k + 1 power steps (so ``history[-1] == value``; empty for A = 0);
     ``error_estimate`` is the predicted remaining relative error at the stop. ``float(result)`` is σ₁.
     """
 
@@ -73,7 +73,7 @@ def spectral_norm(A: np.ndarray, tol: float = 1e-10, max_iter: int = 20_000, see
     if norm_v == 0.0:
         # A x = 0 for a random x only when A = 0 (with probability one).
         if not np.any(A):
-            return SpectralNorm(0.0, _unit(m), _unit(n), 0, True, 0.0, (0.0,))
+            return SpectralNorm(0.0, _unit(m), _unit(n), 0, True, 0.0, ())
         v = rng.standard_normal(n)
         norm_v = np.linalg.norm(v)
     v = v / norm_v
