@@ -255,9 +255,6 @@ def _native_figure(name: str, params: dict[str, Any]) -> dict[str, Any]:
     return _state["cache"][key]
 
 
-def _json_for_script(value: Any) -> str:
-    # Inside <script> only "</" (and "<!--") can end or confuse the element; escape the "<".
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def _caption_html(text: str) -> str:
@@ -281,6 +278,9 @@ def _format_demo(source, language, class_name, options, md, **kwargs) -> str:
         "data-version": _state["version"],
         "data-cost": spec["schema"]["cost"],
         "data-params": json.dumps(result["params"], sort_keys=True),
+        # An attribute, not a <script type="application/json">: Material's instant navigation
+        # re-creates every inline script of the new page without its type and runs it as JavaScript.
+        "data-payload": json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")),
     }
     if spec["id"]:
         attrs["data-demo-id"] = spec["id"]
@@ -293,7 +293,6 @@ def _format_demo(source, language, class_name, options, md, **kwargs) -> str:
         f'<noscript><p class="sc-demo__noscript">This figure ({html.escape(title)}) is drawn by '
         f"JavaScript; without it, run <code>python -m spectral_condition run {html.escape(spec['name'])} "
         f"--html figure.html</code> to see it.</p></noscript>"
-        f'<script type="application/json" class="sc-demo__data">{_json_for_script(payload)}</script>'
         f"<figcaption>{_caption_html(caption)}</figcaption>"
         f"</figure>"
     )

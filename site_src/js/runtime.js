@@ -265,7 +265,7 @@
 
   class Demo {
     constructor(root, key) {
-      const payload = JSON.parse(root.querySelector("script.sc-demo__data").textContent);
+      const payload = JSON.parse(root.dataset.payload);
       this.root = root;
       this.key = key;
       this.name = payload.experiment;
@@ -282,7 +282,12 @@
       this.uid = ++uid;
       this.chart = root.querySelector(".sc-demo__chart");
       this.status = root.querySelector(".sc-demo__status");
-      this.controlsEl = root.querySelector(".sc-demo__controls");
+      // A <form> per demo scopes its radio groups: several demos on a page each have a group
+      // named after the same parameter, and one document-wide group would uncheck the others.
+      this.controlsEl = document.createElement("form");
+      this.controlsEl.className = "sc-demo__form";
+      this.controlsEl.addEventListener("submit", (e) => e.preventDefault());
+      root.querySelector(".sc-demo__controls").replaceChildren(this.controlsEl);
     }
 
     setup() {
@@ -543,16 +548,18 @@
       const n = (taken.get(base) || 0) + 1;
       taken.set(base, n);
       if (el.__scDemo) continue;
-      const d = new Demo(el, n === 1 ? base : `${base}~${n}`);
-      el.__scDemo = d;
-      rt.demos.add(d);
+      let d;
       try {
+        d = new Demo(el, n === 1 ? base : `${base}~${n}`);
+        el.__scDemo = d;
         d.setup();
       } catch (e) {
-        d.setState("error");
-        d.status.textContent = `This figure could not be set up (${e.message}).`;
+        el.dataset.state = "error";
+        const status = el.querySelector(".sc-demo__status");
+        if (status) status.textContent = `This figure could not be set up (${e.message}).`;
         continue;
       }
+      rt.demos.add(d);
       version = version || d.version;
       if (rt.status === "failed") {
         d.setState("error");

@@ -1,0 +1,99 @@
+"""Helpers for the real-browser tests: find demos, wait for states, read charts, compare with native."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import spectral_condition as sc
+from numeric_compare import mismatches
+
+LIVE_TIMEOUT_MS = 90_000  # Pyodide cold start is ~4-7 s here; generous for a loaded 2-core machine
+REL = 1e-9  # the browser runs the same code on the same NumPy major version: float rounding only
+
+
+def width_experiment() -> str:
+    """The first experiment with a width slider, preferring the cheap ("norm") ones."""
+    names = [n for n, s in sc.schemas().items() if any(p["name"] == "width" for p in s["params"])]
+    assert names, "no registered experiment has a width parameter"
+    names.sort(key=lambda n: (sc.schemas()[n]["cost"] != "norm", sc.names().index(n)))
+    return names[0]
+
+
+def choice_param() -> tuple[str, dict[str, Any]]:
+    """(experiment, param) of a choice parameter, preferring one named 'parameterization'."""
+    found = [(n, p) for n, s in sc.schemas().items() for p in s["params"] if p["kind"] == "choice"]
+    assert found, "no registered experiment has a choice parameter"
+    found.sort(key=lambda np_: (np_[1]["name"] != "parameterization", sc.names().index(np_[0])))
+    return found[0]
+
+
+def param(name: str, pname: str) -> dict[str, Any]:
+    (p,) = [p for p in sc.schemas()[name]["params"] if p["name"] == pname]
+    return p
+
+
+def root(page, name: str, nth: int = 0):
+    return page.locator(f'[data-demo="{name}"]').nth(nth)
+
+
+def wait_state(page, name: str, state: str, timeout: int = LIVE_TIMEOUT_MS, nth: int = 0) -> None:
+    page.wait_for_function(
+        """([name, nth, state]) => {
+             const el = document.querySelectorAll(`[data-demo="${name}"]`)[nth];
+             return el && el.dataset.state === state; }""",
+        arg=[name, nth, state], timeout=timeout)
+
+
+def wait_all(page, state: str, timeout: int = LIVE_TIMEOUT_MS) -> None:
+    page.wait_for_function(
+        """(state) => { const r = document.querySelectorAll('[data-demo]');
+                        return r.length > 0 && Array.from(r).every(e => e.dataset.state === state); }""",
+        arg=state, timeout=timeout)
+
+
+def shown_params(page, name: str, nth: int = 0) -> dict[str, Any]:
+    return json.loads(root(page, name, nth).get_attribute("data-params"))
+
+
+def wait_params(page, name: str, pname: str, value: Any, nth: int = 0, timeout: int = 30_000) -> None:
+    page.wait_for_function(
+        """([name, nth, pname, value]) => {
+             const el = document.querySelectorAll(`[data-demo="${name}"]`)[nth];
+             return el && JSON.parse(el.dataset.params)[pname] === value && !el.classList.contains('sc-demo--busy');
+           }""",
+        arg=[name, nth, pname, value], timeout=timeout)
+
+
+def chart(page, name: str, nth: int = 0) -> dict[str, Any]:
+    """What Plotly is showing: the traces' data and the layout's title."""
+    return root(page, name, nth).locator(".js-plotly-plot").evaluate(
+        "el => JSON.parse(JSON.stringify({data: el.data, title: el.layout.title}))")
+
+
+def assert_matches_native(page, name: str, nth: int = 0) -> dict[str, Any]:
+    """Every number in the chart equals what CPython computes for the params the page shows."""
+    params = shown_params(page, name, nth)
+    shown = chart(page, name, nth)
+    native = sc.run_figure(name, params)["figure"]
+    # Plotly adds bookkeeping keys (uid, ...) to traces; compare the figure's own keys.
+    data = [{k: tr.get(k) for k in want} for tr, want in zip(shown["data"], native["data"])]
+    assert len(shown["data"]) == len(native["data"])
+    bad = mismatches(native["data"], data, rel=REL)
+    assert not bad, f"{name} {params}: {len(bad)} values differ from native, first: {bad[:5]}"
+    assert shown["title"] == native["layout"]["title"]
+    return params
+
+
+def pages_with_demos(site: Path) -> list[str]:
+    """Site-relative URLs of built pages (other than the demo page) that hold a demo."""
+    out = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.parent.relative_to(site).as_posix()
+        if rel in ("demos", ".") or rel.startswith("assets"):
+            continue
+        if re.search(r'data-demo="[^"]+"', html.read_text(encoding="utf-8")):
+            out.append(rel + "/")
+    return out

@@ -1,0 +1,197 @@
+"""The built site: strict build, nothing fetched from elsewhere, assets present, demos embedded right."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import textwrap
+import zipfile
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+import spectral_condition as sc
+from conftest import PYTHON, ROOT
+from numeric_compare import mismatches
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CDN_HOSTS = re.compile(r"cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|unpkg\.com|cdn\.plot\.ly|"
+                       r"fonts\.googleapis\.com|fonts\.gstatic\.com|polyfill\.io|mathjax")
+
+
+class Tags(HTMLParser):
+    """Collect the URL attributes of tags that make the browser fetch, and inline script bodies."""
+
+    FETCHING = {"script": "src", "link": "href", "img": "src", "source": "src", "iframe": "src",
+                "video": "src", "audio": "src", "embed": "src", "object": "data"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in self.FETCHING and a.get(self.FETCHING[tag]):
+            self.urls.append((tag, a[self.FETCHING[tag]]))
+        if tag == "img" and a.get("srcset"):
+            self.urls.extend((tag, part.split()[0]) for part in a["srcset"].split(","))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def _remote(url: str) -> bool:
+    parts = urlsplit(url)
+    if url.startswith("//"):
+        return True
+    return parts.scheme in ("http", "https") and parts.hostname not in LOCAL_HOSTS
+
+
+def _html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_strict_build_produced_the_pages(built_site):
+    # The fixture ran `mkdocs build --strict`; a warning would have failed it.
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "demos" / "index.html").is_file()
+
+
+def test_no_remote_urls_in_the_built_site(built_site):
+    problems = []
+    for html in _html_files(built_site):
+        tags = Tags()
+        tags.feed(html.read_text(encoding="utf-8"))
+        rel = html.relative_to(built_site)
+        problems += [f"{rel}: <{tag}> {url}" for tag, url in tags.urls if _remote(url)]
+        problems += [f"{rel}: inline script mentions {m.group(0)}" for s in tags.scripts
+                     for m in [CDN_HOSTS.search(s)] if m]
+    for css in built_site.rglob("*.css"):
+        for url in re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])([^'\")\s]+)", css.read_text(encoding="utf-8")):
+            if _remote(url):
+                problems.append(f"{css.relative_to(built_site)}: {url}")
+    for js in (built_site / "assets" / "spectral").glob("*.js"):
+        problems += [f"{js.name}: {m}" for m in re.findall(r"https?://\S+", js.read_text(encoding="utf-8"))]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_runtime_assets_are_in_the_site(built_site):
+    pyodide = built_site / "assets" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text())
+    assert lock["info"]["version"] == "0.27.7"
+    for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"):
+        assert (pyodide / name).stat().st_size > 0, name
+    numpy = lock["packages"]["numpy"]
+    wheel = pyodide / numpy["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == numpy["sha256"]
+    for rel in ("vendor/plotly/plotly-basic.min.js", "vendor/katex/katex.min.js", "vendor/katex/katex.min.css",
+                "vendor/katex/contrib/auto-render.min.js", "vendor/katex/fonts/KaTeX_Main-Regular.woff2",
+                "spectral/runtime.js", "spectral/worker.js", "spectral/site.css"):
+        assert (built_site / "assets" / rel).is_file(), rel
+
+
+def test_the_package_zip_holds_the_files_cpython_imports(built_site):
+    package = ROOT / "py" / "spectral_condition"
+    sources = {p.relative_to(package.parent).as_posix(): p.read_bytes()
+               for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    with zipfile.ZipFile(built_site / "assets" / "py" / "spectral_condition.zip") as z:
+        zipped = {n: z.read(n) for n in z.namelist()}
+    assert zipped == sources
+
+
+def _demo_payloads(html: str) -> list[dict]:
+    return [json.loads(unescape(m)) for m in re.findall(r'<figure [^>]*data-payload="([^"]*)"', html)]
+
+
+def test_every_experiment_is_on_the_demo_page_with_its_native_figure(built_site):
+    payloads = _demo_payloads((built_site / "demos" / "index.html").read_text(encoding="utf-8"))
+    assert [p["experiment"] for p in payloads] == sc.names()
+    for p in payloads:
+        assert p["schema"] == sc.schemas()[p["experiment"]]
+        assert p["controls"] == [q["name"] for q in p["schema"]["params"]]
+        want = sc.run_figure(p["experiment"], p["params"])
+        assert p["params"] == sc.defaults(p["experiment"])
+        bad = mismatches(want["figure"], p["figure"], rel=1e-12)
+        assert not bad, f"{p['experiment']}: {bad[:5]}"
+
+
+def test_every_demo_in_the_article_embeds_the_native_figure(built_site):
+    for html in _html_files(built_site):
+        text = html.read_text(encoding="utf-8")
+        roots = re.findall(r'<figure [^>]*data-demo="([^"]+)"[^>]*data-state="static"', text)
+        payloads = _demo_payloads(text)
+        assert [p["experiment"] for p in payloads] == roots, html
+        for p in payloads:
+            want = sc.run_figure(p["experiment"], p["params"])["figure"]
+            assert not mismatches(want, p["figure"], rel=1e-12), (html, p["experiment"])
+
+
+def test_the_nav_holds_every_written_page_in_order(built_site):
+    nav_pages = re.findall(r"^\s*- [^:]+: ([\w./-]+\.(?:md|ipynb))\s*$",
+                           (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    assert nav_pages[-1] == "demos.md"
+    written = [p for p in nav_pages if (ROOT / "docs" / p).is_file()]
+    html = (built_site / "demos" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"#]+)" class="md-nav__link', html)
+
+    def url_of(page: str) -> str:
+        # use_directory_urls, seen from demos/: index.md is "..", this page "./", others "../<stem>/"
+        stem = page.rsplit(".", 1)[0]
+        return ".." if stem == "index" else ("./" if stem == "demos" else f"../{stem}/")
+
+    assert list(dict.fromkeys(links)) == [url_of(p) for p in written]
+
+
+# ---------------------------------------------------------------------------------------- bad fences
+
+MINIMAL = """\
+site_name: fence test
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  name: material
+markdown_extensions:
+  - pymdownx.superfences
+hooks:
+  - {hook}
+"""
+
+
+@pytest.mark.parametrize("body, message", [
+    ("experiment: no_such_experiment", "unknown experiment 'no_such_experiment'"),
+    ("controls: [width]", "missing the line 'experiment: <name>'"),
+    ("experiment: {name}\ncontrols: [no_such_param]", "has no parameter 'no_such_param'"),
+    ("experiment: {name}\ncolour: red", "unknown key 'colour'"),
+    ("experiment: {name}\njust some words", "write one 'key: value' per line"),
+    ("experiment: {name}\nparams: {{{pname}: BAD}}", "parameter '{pname}'"),
+])
+def test_a_bad_demo_fence_stops_the_build_with_a_clear_message(tmp_path, body, message):
+    name = sc.names()[0]
+    pname = sc.schemas()[name]["params"][0]["name"]
+    bad_value = "no-such-choice" if sc.schemas()[name]["params"][0]["kind"] == "choice" else 1e9
+    body = body.format(name=name, pname=pname).replace("BAD", json.dumps(bad_value))
+    message = message.format(pname=pname)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(f"# Page\n\n```demo\n{body}\n```\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(MINIMAL.format(docs=docs, site=tmp_path / "site",
+                                     hook=ROOT / "site_src" / "hooks" / "live_figures.py"))
+    proc = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "demo fence in index.md" in out and message in out, textwrap.shorten(out, 2000)
