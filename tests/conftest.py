@@ -79,23 +79,54 @@ def _serve(server: ThreadingHTTPServer, directory: Path) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
-def build_site(site_dir: Path, site_url: str) -> Path:
-    """``mkdocs build --strict``, exactly as `make build` runs it, into ``site_dir``."""
-    env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
-    proc = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}",
-                    pytrace=False)
-    return site_dir
+class Build:
+    """``mkdocs build --strict``, exactly as `make build` runs it, in a subprocess.
+
+    A build takes tens of seconds (the reference page measures exponents at build time), so the
+    sub-path build starts in the background alongside the main one when the session needs it.
+    """
+
+    def __init__(self, site_dir: Path, site_url: str) -> None:
+        self.site_dir = site_dir
+        self.log = open(site_dir.parent / "build.log", "w+", encoding="utf-8")
+        env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+        self.proc = subprocess.Popen([PYTHON, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+                                     cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+
+    def wait(self) -> Path:
+        code = self.proc.wait()
+        self.log.seek(0)
+        out = self.log.read()
+        self.log.close()
+        if code != 0:
+            pytest.fail(f"mkdocs build --strict failed ({code}):\n{out}", pytrace=False)
+        return self.site_dir
+
+
+_pending: dict[str, tuple] = {}
+
+
+def pytest_collection_modifyitems(session, config, items):
+    config._needs_subpath = any("subpath_server" in getattr(item, "fixturenames", ()) for item in items)
+
+
+def _subpath_build(tmp_path_factory):
+    if "subpath" not in _pending:
+        server = _bind(SUBPATH)
+        host, port = server.server_address[:2]
+        url = f"http://{host}:{port}{SUBPATH}"
+        _pending["subpath"] = (server, url, Build(tmp_path_factory.mktemp("subpath") / "site", url))
+    return _pending["subpath"]
 
 
 @pytest.fixture(scope="session")
-def _main_site(tmp_path_factory):
+def _main_site(request, tmp_path_factory):
+    if getattr(request.config, "_needs_subpath", False):
+        _subpath_build(tmp_path_factory)  # runs while the main site builds
     server = _bind()
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}/"
-    site = build_site(tmp_path_factory.mktemp("site") / "site", url)
+    site = Build(tmp_path_factory.mktemp("site") / "site", url).wait()
     _serve(server, site)
     yield site, url
     server.shutdown()
@@ -116,11 +147,8 @@ def site_server(_main_site) -> str:
 @pytest.fixture(scope="session")
 def subpath_server(tmp_path_factory) -> str:
     """A second build whose site_url is under /spectral-condition/, served only there."""
-    server = _bind(SUBPATH)
-    host, port = server.server_address[:2]
-    url = f"http://{host}:{port}{SUBPATH}"
-    site = build_site(tmp_path_factory.mktemp("subpath") / "site", url)
-    _serve(server, site)
+    server, url, build = _subpath_build(tmp_path_factory)
+    _serve(server, build.wait())
     yield url
     server.shutdown()
 
