@@ -75,6 +75,25 @@ def _exponent_tex(x: float) -> str:
     return f"{sign}\\tfrac{{{abs(f.numerator)}}}{{{f.denominator}}}"
 
 
+def _number_tex(x: float) -> str:
+    """0.03 stays 0.03; 1e-06 becomes 10^{-6} (Python's exponent notation is not math)."""
+    text = f"{x:g}"
+    if "e" not in text:
+        return text
+    mantissa, exp = text.split("e")
+    power = f"10^{{{int(exp)}}}"
+    return power if mantissa == "1" else f"{mantissa}\\times {power}"
+
+
+_SUB = str.maketrans("0123456789+-l", "₀₁₂₃₄₅₆₇₈₉₊₋ₗ")
+
+
+def _subscripts(text: str) -> str:
+    """The package's plain-text formulas (n_{l-1}, σ_l) with Unicode subscripts, for prose."""
+    text = re.sub(r"_\{([0-9l+-]+)\}", lambda m: m.group(1).translate(_SUB), text)
+    return re.sub(r"_([0-9l])\b", lambda m: m.group(1).translate(_SUB), text)
+
+
 def _attr(value) -> str:
     return html.escape(str(value), quote=True)
 
@@ -91,7 +110,7 @@ def format_exponents(source, language, class_name, options, md, **kwargs) -> str
     if not rows:
         raise TableFenceError("exponents fence: the package registers no exponent checks")
     head = ("<thead><tr><th>§</th><th>quantity</th><th>setting</th><th>theory</th>"
-            "<th>measured</th><th>tolerance</th><th>within</th></tr></thead>")
+            '<th>measured</th><th title="accepted |measured − theory|">tolerance</th><th>ok</th></tr></thead>')
     body = []
     for r in rows:
         measured, theory, tol = float(r["measured"]), float(r["theory"]), float(r["tolerance"])
@@ -105,8 +124,8 @@ def format_exponents(source, language, class_name, options, md, **kwargs) -> str
             f"<td>{_inline(r['setting'])}</td>"
             f"<td>{_math(_exponent_tex(theory))}</td>"
             f"<td>{_math(f'{measured:+.3f}')}</td>"
-            f"<td>{_math(PM + f'{tol:g}')}</td>"
-            f"<td>{'✓' if ok else '✗ outside'}</td></tr>")
+            f"<td>{_math(PM + _number_tex(tol))}</td>"
+            f"<td>{'✓' if ok else '✗'}</td></tr>")
     return (f'<table data-exponents="{len(rows)}">{head}<tbody>{"".join(body)}</tbody></table>')
 
 
@@ -142,7 +161,7 @@ def format_parameterizations(source, language, class_name, options, md, **kwargs
             f"<td>{_math(r['std_tex'])}</td><td>{_math(r['lr_sgd_tex'])}</td>"
             f"<td>{_math(r['lr_adam_tex'])}</td></tr>")
     sources = "".join(f"<li><strong>{html.escape(labels.get(p, p))}</strong>: "
-                      f"{html.escape(next(r['source'] for r in rows if r['parameterization'] == p))}</li>"
+                      f"{html.escape(_subscripts(next(r['source'] for r in rows if r['parameterization'] == p)))}</li>"
                       for p in seen)
     return (f'<table data-parameterizations="{len(rows)}">{head}<tbody>{"".join(body)}</tbody></table>'
             f'<ul class="sc-parameterization-sources">{sources}</ul>')
