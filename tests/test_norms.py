@@ -128,6 +128,14 @@ def test_max_iter_caps_the_work_and_reports_not_converged():
     assert r.iterations == 5 and not r.converged
 
 
+def test_tol_none_runs_exactly_max_iter_steps_even_past_convergence():
+    a = np.outer(np.arange(1.0, 4.0), np.ones(5))  # rank one: exact after one step
+    r = norms.spectral_norm(a, tol=None, max_iter=12)
+    assert r.iterations == 12 and r.converged
+    assert r.history[-1] == pytest.approx(np.linalg.norm(a, 2), rel=1e-14)
+    assert norms.spectral_norm(a).iterations < 12
+
+
 def test_zero_matrix():
     r = norms.spectral_norm(np.zeros((4, 3)))
     assert r.value == 0.0 and r.converged and r.u.shape == (4,) and r.v.shape == (3,)

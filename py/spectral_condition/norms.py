@@ -15,6 +15,8 @@ import numpy as np
 
 # Below this relative change the estimate only moves by rounding (a few ulps of a sum of n terms).
 _ROUNDING = 64 * np.finfo(float).eps
+# Steps after which a run counts as slow (σ₂ ≈ σ₁), making a contiguous copy of Aᵀ worth its cost.
+_COPY_AFTER = 8
 # How many recent increment ratios the geometric tail estimate trusts (the largest of them).
 _RATIOS = 3
 
@@ -40,7 +42,7 @@ class SpectralNorm:
         return self.value
 
 
-def spectral_norm(A: np.ndarray, tol: float = 1e-10, max_iter: int = 20_000, seed: int = 0,
+def spectral_norm(A: np.ndarray, tol: float | None = 1e-10, max_iter: int = 20_000, seed: int = 0,
                   keep_vectors: bool = False) -> SpectralNorm:
     """‖A‖_* = σ₁(A) by power iteration on AᵀA, stopping at a predicted relative error below ``tol``.
 
@@ -50,10 +52,17 @@ def spectral_norm(A: np.ndarray, tol: float = 1e-10, max_iter: int = 20_000, see
     that angle, so its relative error shrinks like (σ₂/σ₁)^{4k}. The estimate never decreases
     (Rayleigh quotients of (AᵀA)^k v₀ are monotone, by Cauchy–Schwarz on the moments v₀ᵀ(AᵀA)^j v₀),
     so the remaining error is the sum of the future increments. If they shrink geometrically with
-    ratio ρ, that sum is Δ·ρ/(1 − ρ) for the last increment Δ; ρ is read off the last two
-    increments, and we stop when this predicted error falls below ``tol``. Stopping on the change
-    alone would be wrong by the factor 1/(1 − ρ), which is large exactly when σ₂ ≈ σ₁ (a square
-    Gaussian matrix: the gap at the top of its spectrum is only ~n^{-2/3}).
+    ratio ρ, that sum is Δ·ρ/(1 − ρ) for the last increment Δ; ρ is the largest ratio of successive
+    increments over the last three steps, and we stop when this predicted error falls below ``tol``
+    (or once the estimate stops moving beyond rounding). Stopping on the change alone would be wrong
+    by the factor 1/(1 − ρ), which is large exactly when σ₂ ≈ σ₁ (a square Gaussian matrix: the
+    gap at the top of its spectrum is only ~n^{-2/3}). Measured on Gaussian matrices up to 2048²,
+    the true error at the stop is within 2× of ``tol`` for tol ≤ 1e-6. The prediction can be fooled
+    only by a start with unusually little weight on v₁ when σ₂ ≈ σ₁: the iteration then dwells near
+    σ₂ first, and a loose ``tol`` (1e-4) may stop there, off by about (σ₁ − σ₂)/σ₁.
+    A run that reaches ``max_iter`` first says ``converged=False``. ``tol=None`` runs exactly
+    ``max_iter`` steps (to draw the convergence); ``converged`` then says whether the estimate had
+    stopped moving beyond rounding.
 
     We converge on the value, not on the vector: when σ₂ = σ₁ the top singular vector is not unique
     and never settles, but the value does, at the rate set by the next distinct singular value.
@@ -83,10 +92,15 @@ def spectral_norm(A: np.ndarray, tol: float = 1e-10, max_iter: int = 20_000, see
     ratios: list[float] = []
     sigma, prev_step, error, converged = 0.0, 0.0, math.inf, False
     u = np.zeros(m)
+    at = A.T
     for k in range(1, max_iter + 1):
-        u = A @ v
+        if k == _COPY_AFTER:
+            # A slow run: pay once for a C-contiguous Aᵀ. Native NumPy's BLAS streams a transposed
+            # view as fast, but Pyodide's NumPy has no BLAS and walks it with a stride, 5× slower.
+            at = np.ascontiguousarray(A.T)
+        u = np.dot(A, v)
         u /= np.linalg.norm(u)
-        w = A.T @ u
+        w = np.dot(at, u)
         new_sigma = float(np.linalg.norm(w))
         v = w / new_sigma
         history.append(new_sigma)
@@ -97,19 +111,23 @@ def spectral_norm(A: np.ndarray, tol: float = 1e-10, max_iter: int = 20_000, see
         if k >= 2 and step <= _ROUNDING:
             # No longer increasing beyond rounding: the estimate has reached σ₁ to machine precision.
             error, converged = max(step, 0.0), True
-            break
+            if tol is not None:
+                break
+            prev_step = step
+            continue
+        converged = False
         if prev_step > 0.0:
             ratios.append(step / prev_step)
             # The largest of the last few ratios: one lucky small ratio must not stop a slow run.
             rho = max(ratios[-_RATIOS:])
             if len(ratios) >= _RATIOS and rho < 1.0:
                 error = step * rho / (1.0 - rho)
-                if error <= tol:
+                if tol is not None and error <= tol:
                     converged = True
                     break
         prev_step = step
     # Recompute u from the final v so that A v = σ u holds for the returned pair.
-    u = A @ v
+    u = np.dot(A, v)
     u /= np.linalg.norm(u)
     return SpectralNorm(sigma, u, v, len(history), converged, float(error), tuple(history),
                         tuple(vectors))

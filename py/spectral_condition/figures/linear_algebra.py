@@ -58,7 +58,8 @@ def power_iteration(result: dict[str, Any]) -> dict[str, Any]:
     title = (f"{d['n_out']}×{d['n_in']}, σ₂/σ₁ = {d['ratio']:.4f}. Power iteration ‖A‖_* = "
              f"{d['power_value']:.9g} after {d['power_iterations']} steps (tol {d['power_tol']:g});"
              f"<br>NumPy's SVD: {d['sigma1']:.9g}, relative difference {d['relative_difference']:.1e}")
-    lay = layout(title, axis("power step k"), axis("relative error (log)", log=True, exponentformat="power"),
+    lay = layout(title, axis("power step k"), axis(f"relative error (drawn at {d['rounding_floor']:g} once at rounding)", log=True,
+                                                exponentformat="power"),
                  margin={"l": 60, "r": 20, "t": 80, "b": 60})
     return figure(traces, lay)
 
