@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Two cores shared by builds, tests and the browser: threaded OpenBLAS oversubscribes them and made a
+# 2048² matrix-vector product 6x slower here. One thread each is the fast setting on this size of machine.
+export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: serve test build bench setup python-deps node-deps pyodide chromium clean
 
