@@ -128,6 +128,21 @@ def test_every_experiment_is_on_the_demo_page_with_its_native_figure(built_site)
         assert not bad, f"{p['experiment']}: {bad[:5]}"
 
 
+def test_every_demo_has_a_static_picture_for_readers_without_javascript(built_site):
+    from urllib.parse import unquote
+    from xml.etree import ElementTree
+
+    text = (built_site / "demos" / "index.html").read_text(encoding="utf-8")
+    pictures = re.findall(r'<noscript><img class="sc-demo__static" alt="[^"]*" src="data:image/svg\+xml,([^"]*)"',
+                          text)
+    payloads = _demo_payloads(text)
+    assert len(pictures) == len(payloads) == len(sc.names())
+    for src, p in zip(pictures, payloads):
+        svg = ElementTree.fromstring(unquote(unescape(src)))
+        drawn = [e for e in svg.iter() if e.tag.endswith(("polyline", "circle", "rect"))]
+        assert len(drawn) > len(p["figure"]["data"]), p["experiment"]
+
+
 def test_every_demo_in_the_article_embeds_the_native_figure(built_site):
     for html in _html_files(built_site):
         text = html.read_text(encoding="utf-8")

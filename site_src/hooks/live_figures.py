@@ -31,6 +31,7 @@ import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import markdown
 import yaml
@@ -60,6 +61,16 @@ class DemoFenceError(SuperFencesException, PluginError):
     """A bad ``demo`` fence. SuperFences re-raises its own exception type instead of silently
     rendering the block as code, and MkDocs reports a PluginError as a build error."""
 
+
+def _load_static_figure():
+    """site_src/hooks/static_figure.py, loaded by path (a hook's folder is not on sys.path later)."""
+    spec = importlib.util.spec_from_file_location("spectral_static_figure", Path(__file__).with_name("static_figure.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+static_figure = _load_static_figure()
 
 _state: dict[str, Any] = {"page": "?", "sc": None, "version": "", "zip": b"", "cache": {}}
 
@@ -98,6 +109,8 @@ def _runtime_sources() -> list[Path]:
 
 
 def on_config(config, **kwargs):
+    global static_figure
+    static_figure = _load_static_figure()  # fresh on every `mkdocs serve` rebuild, like the package
     sc = _import_package()
     _state["sc"] = sc
     _state["zip"] = package_zip()
@@ -290,9 +303,10 @@ def _format_demo(source, language, class_name, options, md, **kwargs) -> str:
         f'<div class="sc-demo__controls" aria-label="Controls of the figure: {html.escape(title)}"></div>'
         f'<div class="sc-demo__status" role="status" aria-live="polite"></div>'
         f'<div class="sc-demo__chart" role="img" aria-label="{html.escape(title)}"></div>'
-        f'<noscript><p class="sc-demo__noscript">This figure ({html.escape(title)}) is drawn by '
-        f"JavaScript; without it, run <code>python -m spectral_condition run {html.escape(spec['name'])} "
-        f"--html figure.html</code> to see it.</p></noscript>"
+        f'<noscript><img class="sc-demo__static" alt="{html.escape(title)}" '
+        f'src="data:image/svg+xml,{quote(static_figure.svg(result["figure"]), safe="=:/,;")}">'
+        f'<p class="sc-demo__noscript">A static picture at the default parameters: the live figure '
+        f"and its controls need JavaScript.</p></noscript>"
         f"<figcaption>{_caption_html(caption)}</figcaption>"
         f"</figure>"
     )

@@ -7,8 +7,9 @@
  *
  * Test hooks (stable): a demo root has data-demo="<experiment>" and
  * data-state = static | loading | live | error; its controls are native input/select elements named
- * after the parameter; its chart is the .js-plotly-plot inside it. window.__spectralRuntime exposes
- * `starts` (workers created) and `run(root, params)`.
+ * after the parameter; its chart is the .js-plotly-plot inside it, whose data-renders counts finished
+ * draws; data-params on the root holds the parameters of the figure shown. window.__spectralRuntime
+ * exposes `starts` (workers created) and `run(root, params)`.
  */
 (function () {
   "use strict";
@@ -150,16 +151,31 @@
     return getComputedStyle(probe).color;
   }
 
+  // Colours of the current palette, read once per scheme: reading computed styles on every draw
+  // would force a style recalculation in the middle of a drag.
+  let theme = null;
+  function currentTheme() {
+    const scheme = document.body.getAttribute("data-md-color-scheme") || "";
+    if (!theme || theme.scheme !== scheme) {
+      theme = {
+        scheme,
+        fg: cssColor("--md-default-fg-color"),
+        grid: cssColor("--md-default-fg-color--lightest"),
+        light: cssColor("--md-default-fg-color--light"),
+        family: getComputedStyle(document.body).fontFamily,
+      };
+    }
+    return theme;
+  }
+
   function themed(figure) {
-    const fg = cssColor("--md-default-fg-color");
-    const grid = cssColor("--md-default-fg-color--lightest");
-    const light = cssColor("--md-default-fg-color--light");
+    const { fg, grid, light, family } = currentTheme();
     const layout = Object.assign({}, figure.layout);
     layout.paper_bgcolor = "rgba(0,0,0,0)";
     layout.plot_bgcolor = "rgba(0,0,0,0)";
     layout.font = Object.assign({}, layout.font, {
       color: fg,
-      family: getComputedStyle(document.body).fontFamily,
+      family,
     });
     layout.autosize = true;
     delete layout.width;
@@ -177,7 +193,10 @@
   function draw(el, figure) {
     el.__scFigure = figure;
     const f = themed(figure);
-    return window.Plotly.react(el, f.data, f.layout, PLOT_CONFIG);
+    return window.Plotly.react(el, f.data, f.layout, PLOT_CONFIG).then(() => {
+      // A counter of finished draws: benchmarks and tests wait on it.
+      el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    });
   }
 
   function retheme() {

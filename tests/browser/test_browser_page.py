@@ -86,3 +86,17 @@ def test_math_is_typeset_by_the_sites_katex(page, site_server, built_site):
     left = page.evaluate(r"""() => Array.from(document.querySelectorAll('article .arithmatex'))
         .filter(el => !el.querySelector('.katex')).map(el => el.textContent.slice(0, 60))""")
     assert left == [], f"math left untypeset: {left[:3]}"
+
+
+def test_without_javascript_each_demo_shows_its_static_picture(browser, site_server):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_server + "demos/")
+        pictures = page.locator(".sc-demo noscript img, .sc-demo img.sc-demo__static")
+        assert pictures.count() == page.locator(".sc-demo").count() > 0
+        for img in pictures.all():
+            img.scroll_into_view_if_needed()
+            assert img.evaluate("el => el.complete && el.naturalWidth") > 0
+    finally:
+        context.close()
