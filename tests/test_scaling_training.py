@@ -175,13 +175,14 @@ def test_coord_check_of_ntp_changes_shrinks():
 def test_best_learning_rate_drifts_under_sp_and_not_under_mup_or_spectral(optimizer):
     """Best base η after 20 full-batch steps (depth 2, seed 0), widths 32…2048, measured:
 
-    - SGD: SP 2⁻¹, 2⁻², 2⁻³, 2⁻⁵, 2⁻⁵, 2⁻⁷, 2⁻⁸ (slope −1.18 over 64…2048); μP and spectral 2⁰ at
-      every width (slope 0).
-    - Adam: SP 2⁻⁴, 2⁻⁴, 2⁻⁵, 2⁻⁶, 2⁻⁸, 2⁻⁹, 2⁻⁹ (slope −1.00); μP 2⁻¹ at every width; spectral
-      2⁰ or 2¹ (slope +0.04).
+    - SGD: SP 2⁻¹, 2⁻², 2⁻³, 2⁻⁴, 2⁻⁵, 2⁻⁷, 2⁻⁷ (slope −1.07 over 64…2048, theory −1); μP 2⁻¹ and
+      spectral 2⁰ at every width (slope 0).
+    - Adam: SP 2⁻⁴, 2⁻⁵, 2⁻⁶, 2⁻⁷, 2⁻⁸, 2⁻⁹, 2⁻⁹ (slope −0.89, theory −1); μP 2⁻¹ at every width;
+      spectral 2⁰ or 2¹ (slope +0.04).
 
-    Asserted: under SP the best η at n = 2048 is at least 2⁴ times smaller than at n = 64; under μP
-    and spectral it stays within one octave (the grid's resolution) from n = 64 to 2048.
+    Asserted: under SP the best η at n = 2048 is at least 2³ times smaller than at n = 64 (theory:
+    2⁵, measured 2⁵ with SGD and 2⁴ with Adam); under μP and spectral it stays within one octave
+    (the grid's resolution) from n = 64 to 2048.
     """
     best = {}
     for p in ("sp", "mup", "spectral"):
@@ -190,7 +191,7 @@ def test_best_learning_rate_drifts_under_sp_and_not_under_mup_or_spectral(optimi
                     lr_min=lo, lr_max=hi, seeds=1)
         keep = [i for i, n in enumerate(d["widths"]) if n >= 64]
         best[p] = [math.log2(d["best_lr"][i]) for i in keep]
-    assert best["sp"][0] - best["sp"][-1] >= 4, best["sp"]
+    assert best["sp"][0] - best["sp"][-1] >= 3, best["sp"]
     for p in ("mup", "spectral"):
         assert max(best[p]) - min(best[p]) <= 1, (p, best[p])
 

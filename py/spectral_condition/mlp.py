@@ -59,13 +59,18 @@ def init_weights(widths: Sequence[int], scalings: Sequence[LayerScaling],
 
 def forward(weights: Sequence[np.ndarray], x: np.ndarray, activation: str = "relu") -> list[np.ndarray]:
     """Every pre-activation [h_1, …, h_L] for a batch x of shape (B, n_0)."""
-    hs = []
-    a = x
-    for W in weights:
-        h = a @ W.mT
-        hs.append(h)
-        a = phi(h, activation)
-    return hs
+    return _forward(weights, x, activation)[0]
+
+
+def _forward(weights: Sequence[np.ndarray], x: np.ndarray,
+             activation: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Pre-activations [h_1, …, h_L] and layer inputs [a_0 = x, …, a_{L-1}], each computed once."""
+    hs, inputs = [], [x]
+    for l, W in enumerate(weights):
+        hs.append(inputs[-1] @ W.mT)
+        if l < len(weights) - 1:
+            inputs.append(phi(hs[-1], activation))
+    return hs, inputs
 
 
 def layer_inputs(x: np.ndarray, hs: Sequence[np.ndarray], activation: str = "relu") -> list[np.ndarray]:
@@ -94,13 +99,16 @@ def loss_and_output_grad(out: np.ndarray, y: np.ndarray, loss: str) -> tuple[np.
 
 
 def backward(weights: Sequence[np.ndarray], x: np.ndarray, hs: Sequence[np.ndarray], g_out: np.ndarray,
-             activation: str = "relu") -> list[np.ndarray]:
-    """[∂L/∂W_1, …, ∂L/∂W_L] from the forward pass ``hs`` and g_L = ∂L/∂h_L."""
+             activation: str = "relu", inputs: Sequence[np.ndarray] | None = None) -> list[np.ndarray]:
+    """[∂L/∂W_1, …, ∂L/∂W_L] from the forward pass ``hs`` and g_L = ∂L/∂h_L.
+
+    ``inputs`` are the layer inputs [a_0, …, a_{L-1}] if the caller has them (else recomputed).
+    """
+    a = layer_inputs(x, hs, activation) if inputs is None else inputs
     grads: list[np.ndarray] = [np.empty(0)] * len(weights)
     g = g_out
     for l in range(len(weights) - 1, -1, -1):
-        a_prev = x if l == 0 else phi(hs[l - 1], activation)
-        grads[l] = g.mT @ a_prev
+        grads[l] = g.mT @ a[l]
         if l > 0:
             g = (g @ weights[l]) * phi_prime(hs[l - 1], activation)
     return grads
@@ -109,9 +117,9 @@ def backward(weights: Sequence[np.ndarray], x: np.ndarray, hs: Sequence[np.ndarr
 def loss_and_grads(weights: Sequence[np.ndarray], x: np.ndarray, y: np.ndarray, activation: str = "relu",
                    loss: str = "mse") -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
     """Loss, gradients of every W_l, and the pre-activations of the forward pass."""
-    hs = forward(weights, x, activation)
+    hs, inputs = _forward(weights, x, activation)
     value, g_out = loss_and_output_grad(hs[-1], y, loss)
-    return value, backward(weights, x, hs, g_out, activation), hs
+    return value, backward(weights, x, hs, g_out, activation, inputs), hs
 
 
 class SGD:

@@ -93,10 +93,9 @@ def _normals(widths: list[int], seed: int) -> list[np.ndarray]:
     return [rng.standard_normal((widths[l + 1], widths[l])) for l in range(len(widths) - 1)]
 
 
-def _network(parameterization: str, optimizer: str, widths: list[int], z: list[np.ndarray],
-             base_lr: float | None = None):
-    base = TUNED_LR[parameterization, optimizer] if base_lr is None else base_lr
-    scal = network_scalings(parameterization, widths, base, optimizer)
+def _network(parameterization: str, optimizer: str, widths: list[int], z: list[np.ndarray]):
+    """Weights σ_l Z_l, an optimizer with the tuned per-layer rates, and the layer scalings."""
+    scal = network_scalings(parameterization, widths, TUNED_LR[parameterization, optimizer], optimizer)
     weights = [s.std * zl for s, zl in zip(scal, z)]
     return weights, mlp.make_optimizer(optimizer, [s.lr for s in scal]), scal
 
@@ -236,7 +235,7 @@ def _update_quantity(quantity: str, w: list[np.ndarray], z: list[np.ndarray], sc
     return out
 
 
-@experiment("update_sizes", title="Update sizes after a few steps, four parameterizations side by side",
+@experiment("update_sizes", title="Update sizes after a few steps: SP, NTP, μP and spectral side by side",
             section=5, cost="training",
             params=(_width(256),
                     Param("steps", "int", 1, label="steps t", min=1, max=10, step=1,
@@ -258,7 +257,8 @@ def update_sizes(width: int, steps: int, optimizer: str, quantity: str, paramete
 
     ΔW_l = W_l(t) − W_l(0) and Δh_l = h_l(t) − h_l(0) on the training batch; the relative updates
     divide by the init W_l(0). The spectral condition asks for RMS(Δh_l) = Θ(1) and
-    ‖ΔW_l‖_* = Θ(√(n_l/n_{l-1})): flat lines. A step is rank ≤ B, so ‖ΔW_l‖_F ≈ ‖ΔW_l‖_*, while a
+    ‖ΔW_l‖_* = Θ(√(n_l/n_{l-1})): flat lines. An SGD step is rank ≤ B, so ‖ΔW_l‖_F ≈ ‖ΔW_l‖_* (an
+    Adam step is the sign of such a matrix, with the two norms still within a constant), while a
     random W_l(0) has ‖W_l‖_F ≈ √n ‖W_l‖_*: the right update is Θ(1) relative in spectral norm but
     Θ(1/√n) relative in Frobenius norm for a hidden layer, which is why Frobenius-based heuristics
     under-update wide layers. ``theory`` holds each layer's exponent from :func:`theory_exponents`.
@@ -301,7 +301,7 @@ def _alignment(dw: np.ndarray, inputs: np.ndarray, top: float) -> float | None:
 @experiment("update_alignment", title="Updates align with the layer's own inputs during training", section=6,
             cost="training",
             params=(_width(256),
-                    Param("steps", "int", 5, label="steps t", min=1, max=20, step=1,
+                    Param("steps", "int", 5, label="steps t", min=1, max=10, step=1,
                           help="full-batch training steps"),
                     Param("batch", "int", 8, label="batch B", min=1, max=32, step=1,
                           help="examples in the training batch (each step has rank ≤ B)"),
@@ -314,9 +314,11 @@ def update_alignment(width: int, steps: int, batch: int, parameterization: str, 
     a = a_{l-1}(t) = φ(h_{l-1}) of the current network on each training example (x itself for
     l = 1). The gradient of one example is g aᵀ, whose top right singular vector is a itself; a
     batch gives rank ≤ B and t steps rank ≤ tB, both fixed as the width grows, and made of the very
-    inputs the layer sees. So the ratio stays Θ(1) at every width. For contrast, the same ΔW_l on
-    unrelated Gaussian inputs (RMS over several): their overlap with a fixed low-rank row space is
-    ~1/√n_{l-1}, so that ratio falls like n^{-1/2} for the layers whose fan-in is the width.
+    inputs the layer sees. So the ratio stays Θ(1) at every width (Adam's steps are signs of such
+    matrices: not low rank, but their top singular directions are still the inputs'). For contrast,
+    the same ΔW_l on unrelated Gaussian inputs (RMS over several): their overlap with a fixed
+    low-rank row space is ~1/√n_{l-1}, so that ratio falls like n^{-1/2} for the layers whose fan-in
+    is the width.
     ``by_step`` follows the ratio over the steps at the chosen (largest) width.
     """
     widths = powers_of_two(SWEEP_START, width)
@@ -420,13 +422,13 @@ def coord_check(width: int, steps: int, parameterization: str, optimizer: str, q
 
 # ---------------------------------------------------------------------------- learning-rate transfer
 
-TASK_SIZE, TEACHER_WIDTH = 64, 32
+TASK_SIZE, TEACHER_WIDTH = 32, 32
 # Networks of one learning-rate sweep train as one stack; cap its entries like a single matrix.
 STACK_ENTRIES = 2 ** 22
 
 
 def teacher_task(seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """A regression task generated in NumPy: 64 Gaussian inputs, targets of a random tanh teacher.
+    """A regression task generated in NumPy: 32 Gaussian inputs, targets of a random tanh teacher.
 
     y = V tanh(U x) with U (32 × d), V (d_out × 32) Gaussian of fan-in variance, scaled so that
     RMS(y) = 1. A smooth function of the inputs that a student MLP can fit, the same at every width.
@@ -466,7 +468,7 @@ def _final_losses(parameterization: str, optimizer: str, net: list[int], z: list
                     _param_choice("sp"),
                     Param("optimizer", "choice", "adam", label=OPTIMIZER.label, choices=OPTIMIZERS,
                           choice_labels=OPTIMIZER.choice_labels, help=OPTIMIZER.help),
-                    Param("steps", "int", 20, label="steps", min=5, max=100, step=1,
+                    Param("steps", "int", 20, label="steps", min=5, max=50, step=1,
                           help="full-batch training steps per run"),
                     Param("lr_min", "int", -10, label="smallest log₂ η", min=-16, max=4, step=1,
                           help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),

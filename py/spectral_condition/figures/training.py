@@ -229,7 +229,8 @@ def coord_check(result: dict[str, Any]) -> dict[str, Any]:
                             "xanchor": "left", "yanchor": "bottom", "showarrow": False})
     label = PARAM_LABELS[d["parameterization"]]
     opt = "SGD" if d["optimizer"] == "sgd" else "Adam"
-    title = f"Coordinate check, {label}, {opt}, mean of {d['seeds']} seed{'s' if d['seeds'] > 1 else ''}: flat lines pass"
+    seeds = f"{d['seeds']} seed{'s' if d['seeds'] > 1 else ''}"
+    title = f"Coordinate check, {label}, {opt}, mean of {seeds}: flat lines pass"
     lay = layout(title, extra.pop("xaxis"), extra.pop("yaxis"), annotations=annotations, **extra)
     return figure(traces, lay)
 
