@@ -85,8 +85,8 @@ def _serve(server: ThreadingHTTPServer, directory: Path) -> None:
 class Build:
     """``mkdocs build --strict``, exactly as `make build` runs it, in a subprocess.
 
-    A build takes tens of seconds (the reference page measures exponents at build time), so the
-    sub-path build starts in the background alongside the main one when the session needs it.
+    A build takes a minute or more (the reference page measures exponents, the notebooks run), so
+    the sub-path build runs in the background while the first browser tests run.
     """
 
     def __init__(self, site_dir: Path, site_url: str) -> None:
@@ -110,7 +110,8 @@ _pending: dict[str, tuple] = {}
 
 
 def pytest_collection_modifyitems(session, config, items):
-    config._needs_subpath = any("subpath_server" in getattr(item, "fixturenames", ()) for item in items)
+    config._needs_subpath = any(f in getattr(item, "fixturenames", ()) for item in items
+                                for f in ("subpath_server", "subpath_site"))
 
 
 def _subpath_build(tmp_path_factory):
@@ -124,12 +125,14 @@ def _subpath_build(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _main_site(request, tmp_path_factory):
-    if getattr(request.config, "_needs_subpath", False):
-        _subpath_build(tmp_path_factory)  # runs while the main site builds
     server = _bind()
     host, port = server.server_address[:2]
     url = f"http://{host}:{port}/"
     site = Build(tmp_path_factory.mktemp("site") / "site", url).wait()
+    if getattr(request.config, "_needs_subpath", False):
+        # After the main build, so its executed notebooks are in mkdocs-jupyter's cache; it then
+        # runs while the first browser tests do.
+        _subpath_build(tmp_path_factory)
     _serve(server, site)
     yield site, url
     server.shutdown()
@@ -148,12 +151,24 @@ def site_server(_main_site) -> str:
 
 
 @pytest.fixture(scope="session")
-def subpath_server(tmp_path_factory) -> str:
-    """A second build whose site_url is under /spectral-condition/, served only there."""
+def _subpath_site(tmp_path_factory):
     server, url, build = _subpath_build(tmp_path_factory)
-    _serve(server, build.wait())
-    yield url
+    site = build.wait()
+    _serve(server, site)
+    yield site, url
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def subpath_site(_subpath_site) -> Path:
+    """The directory of the build whose site_url is under /spectral-condition/."""
+    return _subpath_site[0]
+
+
+@pytest.fixture(scope="session")
+def subpath_server(_subpath_site) -> str:
+    """Base URL of that build, served only under /spectral-condition/ (ends in '/')."""
+    return _subpath_site[1]
 
 
 @pytest.fixture(scope="session")
