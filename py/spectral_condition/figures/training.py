@@ -253,8 +253,10 @@ def lr_transfer(result: dict[str, Any]) -> dict[str, Any]:
                                marker={"color": color, "size": 14, "symbol": "star"}))
     found = [(n, b) for n, b in zip(widths, d["best_lr"]) if b is not None]
     if found:
-        traces.append(line([n for n, _ in found], [b for _, b in found], "best η against width", GREY,
-                           xaxis="x2", yaxis="y2", marker={"color": GREY, "size": 10, "symbol": "star"}))
+        color = PARAM_COLORS[d["parameterization"]]
+        traces.append(line([n for n, _ in found], [b for _, b in found],
+                           f"best η against width ({PARAM_LABELS[d['parameterization']]})", color,
+                           xaxis="x2", yaxis="y2", marker={"color": color, "size": 10, "symbol": "star"}))
         theory = d["best_lr_theory"]
         traces.append(reference_slope(widths, theory, found[0], f"theory: best η {slope_label(theory)}", GREY,
                                       xaxis="x2", yaxis="y2"))
