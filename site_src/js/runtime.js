@@ -173,10 +173,12 @@
     const layout = Object.assign({}, figure.layout);
     layout.paper_bgcolor = "rgba(0,0,0,0)";
     layout.plot_bgcolor = "rgba(0,0,0,0)";
-    layout.font = Object.assign({}, layout.font, {
-      color: fg,
-      family,
-    });
+    // On a phone the figure's labels would crowd a 350-pixel plot: smaller type, same figure.
+    const narrow = window.matchMedia("(max-width: 600px)").matches;
+    layout.font = Object.assign({}, layout.font, { color: fg, family }, narrow ? { size: 10 } : {});
+    if (narrow && layout.title) {
+      layout.title = Object.assign({}, layout.title, { font: Object.assign({}, layout.title.font, { size: 12 }) });
+    }
     layout.autosize = true;
     delete layout.width;
     for (const name of Object.keys(layout)) {
@@ -225,8 +227,10 @@
   function writeUrl() {
     // replaceState at most every 100 ms while dragging (browsers throttle faster calls).
     if (urlTimer) return;
+    const path = location.pathname;
     urlTimer = setTimeout(() => {
       urlTimer = null;
+      if (location.pathname !== path) return; // the reader has moved on to another page
       const q = new URLSearchParams(location.search);
       for (const d of rt.demos) {
         for (const p of d.controlled) {
