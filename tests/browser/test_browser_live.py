@@ -42,6 +42,21 @@ def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(pag
     assert params["width"] == expected
     assert f"{name}.width={expected}" in page.url
 
+    # A burst of steps (a fast drag): only the last one may end up on screen, whatever order the
+    # replies come back in.
+    k_min, k_max = int(math.log2(w["min"])), int(math.log2(w["max"]))
+    k = int(math.log2(expected))
+    for _ in range(4):
+        key = "ArrowRight" if k < k_max else "ArrowLeft"
+        k += 1 if key == "ArrowRight" else -1
+        page.keyboard.press(key)
+    page.keyboard.press("ArrowLeft" if k > k_min else "ArrowRight")
+    k += -1 if k > k_min else 1
+    wait_params(page, name, "width", 2 ** k)
+    page.wait_for_timeout(300)  # a stale reply arriving late would redraw now
+    assert shown_params(page, name)["width"] == 2 ** k
+    assert_matches_native(page, name)
+
     # Mouse: a click at the slider's left end picks the smallest width.
     box = slider.bounding_box()
     page.mouse.click(box["x"] + 2, box["y"] + box["height"] / 2)
