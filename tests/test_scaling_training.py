@@ -175,10 +175,10 @@ def test_coord_check_of_ntp_changes_shrinks():
 def test_best_learning_rate_drifts_under_sp_and_not_under_mup_or_spectral(optimizer):
     """Best base η after 20 full-batch steps (depth 2, seed 0), widths 32…2048, measured:
 
-    - SGD: SP 2⁻¹, 2⁻², 2⁻³, 2⁻⁴, 2⁻⁵, 2⁻⁷, 2⁻⁷ (slope −1.07 over 64…2048, theory −1); μP 2⁻¹ and
+    - SGD: SP 2⁻¹, 2⁻², 2⁻³, 2⁻⁴, 2⁻⁵, 2⁻⁷, 2⁻⁷ (slope −1.09 over 64…2048, theory −1); μP 2⁻¹ and
       spectral 2⁰ at every width (slope 0).
-    - Adam: SP 2⁻⁴, 2⁻⁵, 2⁻⁶, 2⁻⁷, 2⁻⁸, 2⁻⁹, 2⁻⁹ (slope −0.89, theory −1); μP 2⁻¹ at every width;
-      spectral 2⁰ or 2¹ (slope +0.04).
+    - Adam: SP 2⁻⁴, 2⁻⁵, 2⁻⁶, 2⁻⁷, 2⁻⁸, 2⁻⁹, 2⁻⁹ (slope −0.86, theory −1); μP 2⁻¹ at every width;
+      spectral 2⁰ or 2¹ (slope +0.09).
 
     Asserted: under SP the best η at n = 2048 is at least 2³ times smaller than at n = 64 (theory:
     2⁵, measured 2⁵ with SGD and 2⁴ with Adam); under μP and spectral it stays within one octave
