@@ -1,7 +1,8 @@
 """Benchmark every experiment natively and under Pyodide (Node.js), at defaults and at the largest size.
 
 Prints a table; asserts nothing. Target (issue 2): live experiments at default size ≤ 50 ms natively.
-"Largest" sets every integer parameter except the seed to its maximum (widths, steps, seeds, depth…).
+"Largest" sets every size parameter (width, depth, steps, seeds, batch) to its maximum and widens a
+learning-rate grid to its full range.
 Usage: python bench/experiments.py [--repeats N] [--no-pyodide]
 """
 
@@ -20,11 +21,16 @@ from spectral_condition.experiments import get  # noqa: E402
 from pyodide_node.runner import available, run_in_pyodide  # noqa: E402
 
 
+SIZE_PARAMS = ("width", "depth", "steps", "seeds", "batch")
+
+
 def largest(name: str) -> dict:
     params = sc.defaults(name)
     for p in get(name).params:
-        if p.kind == "int" and p.name != "seed":
+        if p.name in SIZE_PARAMS or p.name == "lr_max":
             params[p.name] = p.max
+        elif p.name == "lr_min":
+            params[p.name] = p.min
     return params
 
 
