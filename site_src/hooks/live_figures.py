@@ -26,6 +26,7 @@ import importlib.util
 import io
 import json
 import logging
+import os
 import re
 import sys
 import zipfile
@@ -126,6 +127,10 @@ def on_config(config, **kwargs):
 
     if config.nav:
         config.nav = _existing_nav(config.nav, Path(config.docs_dir))
+
+    # Notebook kernels import this checkout's package too (the one the cache key below hashes).
+    paths = [str(ROOT / "py")] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
 
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None and jupyter.config.get("cache"):
