@@ -92,7 +92,7 @@
   function onWorkerMessage(w, msg) {
     if (rt.worker !== w) return;
     if (msg.type === "progress") {
-      rt.progress = { phase: msg.phase, percent: msg.percent };
+      rt.progress = { phase: msg.phase, percent: msg.percent, detail: msg.detail };
       renderProgress();
     } else if (msg.type === "ready") {
       rt.status = "ready";
@@ -129,9 +129,10 @@
   }
 
   function renderProgress() {
-    const { phase, percent } = rt.progress;
+    const { phase, percent, detail } = rt.progress;
+    const text = (PHASE_TEXT[phase] || phase) + (detail ? ` (${detail})` : "");
     for (const d of rt.demos) {
-      if (d.root.dataset.state === "loading") d.showProgress(PHASE_TEXT[phase] || phase, percent);
+      if (d.root.dataset.state === "loading") d.showProgress(text, percent);
     }
   }
 

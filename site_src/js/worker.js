@@ -29,10 +29,10 @@ const loads = new Map(); // url -> {loaded, total} of downloads in the current p
 const queue = new Map(); // key -> newest pending run request
 let pumping = false;
 
-function progress(fraction) {
+function progress(fraction, detail = "") {
   const [a, b] = PHASES[phase];
   const f = Math.max(0, Math.min(1, fraction));
-  postMessage({ type: "progress", phase, percent: Math.round(a + (b - a) * f) });
+  postMessage({ type: "progress", phase, detail, percent: Math.round(a + (b - a) * f) });
 }
 
 function phaseFraction() {
@@ -80,6 +80,10 @@ self.fetch = async function (input, init) {
       const { done, value } = await reader.read();
       if (done) {
         controller.close();
+        if (phase === "runtime" && phase === phaseAtStart && phaseFraction() >= 1) {
+          // Downloads are done; compiling the wasm and starting CPython take a few more seconds.
+          progress(0.85, "starting Python");
+        }
         return;
       }
       entry.loaded += value.byteLength;
