@@ -56,6 +56,8 @@ function startPhase(name) {
 // error (Pyodide itself only logs a failed wasm instantiation and then waits forever).
 const realFetch = self.fetch.bind(self);
 let failedRequest = null;
+let lastActivity = performance.now();
+const STALL_MS = 60000; // no byte and no step for this long: a stalled connection, not a slow one
 self.fetch = async function (input, init) {
   const url = String(input && input.url ? input.url : input);
   const name = url.split("?")[0].split("/").pop();
@@ -87,6 +89,7 @@ self.fetch = async function (input, init) {
         return;
       }
       entry.loaded += value.byteLength;
+      lastActivity = performance.now();
       if (phase === phaseAtStart) progress(phase === "runtime" ? 0.85 * phaseFraction() : phaseFraction());
       controller.enqueue(value);
     },
@@ -100,10 +103,14 @@ self.fetch = async function (input, init) {
 function withFailure(promise, what) {
   // Poll for a failed request while Pyodide waits on something that will never arrive.
   return new Promise((resolve, reject) => {
+    lastActivity = performance.now();
     const timer = setInterval(() => {
       if (failedRequest) {
         clearInterval(timer);
         reject(new Error(`${what}: request failed (${failedRequest})`));
+      } else if (performance.now() - lastActivity > STALL_MS) {
+        clearInterval(timer);
+        reject(new Error(`${what}: no progress for ${STALL_MS / 1000} s`));
       }
     }, 50);
     promise.then(
