@@ -85,7 +85,7 @@
       d.pending = false;
       d.setBusy(false);
       d.setState("error");
-      d.showMessage(`Live figures unavailable: ${reason}. The figure shows its default parameters.`, "error");
+      d.showMessage(`Live figures unavailable: ${reason}. The figure shows the parameters it was built with.`, "error");
     }
   }
 
@@ -587,7 +587,7 @@
       version = version || d.version;
       if (rt.status === "failed") {
         d.setState("error");
-        d.showMessage(`Live figures unavailable: ${rt.failure}. The figure shows its default parameters.`, "error");
+        d.showMessage(`Live figures unavailable: ${rt.failure}. The figure shows the parameters it was built with.`, "error");
       } else if (rt.status === "ready") {
         d.goLive();
       } else if (rt.status === "loading") {
