@@ -154,11 +154,11 @@ def test_every_demo_in_the_article_embeds_the_native_figure(built_site):
             assert not mismatches(want, p["figure"], rel=1e-12), (html, p["experiment"])
 
 
-def test_the_nav_holds_every_written_page_in_order(built_site):
-    nav_pages = re.findall(r"^\s*- [^:]+: ([\w./-]+\.(?:md|ipynb))\s*$",
+def test_the_nav_holds_every_page_in_order(built_site):
+    nav_pages = re.findall(r"^\s*- (?:\"[^\"]*\"|[^:\"]+): ([\w./-]+\.(?:md|ipynb))\s*$",
                            (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
     assert nav_pages[-1] == "demos.md"
-    written = [p for p in nav_pages if (ROOT / "docs" / p).is_file()]
+    written = nav_pages  # a listed page that does not exist fails the strict build before this
     html = (built_site / "demos" / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<a href="([^"#]+)" class="md-nav__link', html)
 
@@ -168,37 +168,6 @@ def test_the_nav_holds_every_written_page_in_order(built_site):
         return ".." if stem == "index" else ("./" if stem == "demos" else f"../{stem}/")
 
     assert list(dict.fromkeys(links)) == [url_of(p) for p in written]
-
-
-def test_under_a_sub_path_every_local_link_stays_inside_it(subpath_site, subpath_server):
-    from urllib.parse import urljoin
-
-    class Links(HTMLParser):
-        def __init__(self):
-            super().__init__()
-            self.urls = []
-
-        def handle_starttag(self, tag, attrs):
-            a = dict(attrs)
-            for key in ("href", "src"):
-                if tag in ("a", "link", "script", "img", "source", "iframe") and a.get(key):
-                    self.urls.append(a[key])
-
-    prefix = urlsplit(subpath_server).path
-    outside = []
-    for html in _html_files(subpath_site):
-        page_url = urljoin(subpath_server, html.parent.relative_to(subpath_site).as_posix() + "/")
-        links = Links()
-        links.feed(html.read_text(encoding="utf-8"))
-        for url in links.urls:
-            target = urlsplit(urljoin(page_url, url))
-            if target.scheme in ("http", "https") and target.hostname in LOCAL_HOSTS:
-                if not target.path.startswith(prefix):
-                    outside.append(f"{html.relative_to(subpath_site)}: {url}")
-    assert not outside, outside[:10]
-    sitemap = (subpath_site / "sitemap.xml").read_text(encoding="utf-8")
-    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
-    assert locs and all(u.startswith(subpath_server) for u in locs)
 
 
 # ---------------------------------------------------------------------------------------- bad fences

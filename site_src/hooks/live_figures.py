@@ -3,9 +3,9 @@
 What it does, in build order:
 
 * ``on_config`` imports ``spectral_condition`` from ``py/`` (fresh on every ``mkdocs serve`` rebuild),
-  adds the ``demo`` fence to pymdownx.superfences, leaves nav entries whose page does not exist yet
-  out of the nav, and keys mkdocs-jupyter's execution cache on the package's contents (its own key
-  covers only the notebook, so a changed package would otherwise leave stale notebook figures).
+  adds the ``demo`` fence to pymdownx.superfences, and keys mkdocs-jupyter's execution cache on the
+  package's contents (its own key covers only the notebook, so a changed package would otherwise
+  leave stale notebook figures).
 * The ``demo`` fence runs the experiment natively at build time and embeds its schema and figure JSON
   in the page, so the figure is drawn before (and without) Pyodide; the page's runtime upgrades it to
   a live figure. A bad fence or an unknown experiment stops the build with a message naming the page.
@@ -125,9 +125,6 @@ def on_config(config, **kwargs):
     if not any(f.get("name") == "demo" for f in fences):
         fences.append({"name": "demo", "class": "sc-demo", "format": _format_demo, "validator": _validate_demo})
 
-    if config.nav:
-        config.nav = _existing_nav(config.nav, Path(config.docs_dir))
-
     # Notebook kernels import this checkout's package too (the one the cache key below hashes).
     paths = [str(ROOT / "py")] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
@@ -138,27 +135,6 @@ def on_config(config, **kwargs):
         key = hashlib.sha256(_state["zip"] + numpy.__version__.encode()).hexdigest()[:16]
         jupyter.config["cache_dir"] = str(ROOT / "build" / "jupyter-cache" / key)
     return config
-
-
-def _existing_nav(nav: list, docs: Path) -> list:
-    """The nav without entries whose Markdown/notebook file does not exist (yet)."""
-    out = []
-    for item in nav:
-        if isinstance(item, dict):
-            (title, target), = item.items()
-            if isinstance(target, list):
-                sub = _existing_nav(target, docs)
-                if sub:
-                    out.append({title: sub})
-            elif isinstance(target, str) and "://" not in target and not (docs / target).is_file():
-                log.info("nav: %s is not written yet; leaving %r out of the nav", target, title)
-            else:
-                out.append(item)
-        elif isinstance(item, str) and "://" not in item and not (docs / item).is_file():
-            log.info("nav: %s is not written yet; leaving it out of the nav", item)
-        else:
-            out.append(item)
-    return out
 
 
 def on_serve(server, config, builder, **kwargs):

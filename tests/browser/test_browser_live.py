@@ -187,19 +187,3 @@ def test_a_dead_worker_is_replaced_on_the_next_input(page, site_server):
     wait_params(page, name, "width", expected)
     assert page.evaluate("__spectralRuntime.starts") == 2
     assert_matches_native(page, name)
-
-
-def test_served_under_a_sub_path_the_demos_go_live(page, subpath_server):
-    name = width_experiment()
-    page.goto(subpath_server + "demos/")
-    wait_all(page, "live")
-    slider = root(page, name).locator('input[name="width"]')
-    slider.focus()
-    start = shown_params(page, name)["width"]
-    w = param(name, "width")
-    key, expected = ("ArrowRight", start * 2) if start < w["max"] else ("ArrowLeft", start // 2)
-    page.keyboard.press(key)
-    wait_params(page, name, "width", expected)
-    assert_matches_native(page, name)
-    outside = [u for u in page.guard.requests if not u.startswith(("data:", "blob:", subpath_server))]
-    assert not outside, f"requests outside the sub-path: {outside[:5]}"
