@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..figures.common import plotly_markup
 from ..schema import validate_params
 from .registry import EXPERIMENTS, Experiment, experiment
 
@@ -53,7 +54,7 @@ def run(name: str, params: dict[str, Any]) -> dict[str, Any]:
 def figure(result: dict[str, Any]) -> dict[str, Any]:
     """The Plotly figure dict (``{"data": [...], "layout": {...}}``) of a result of :func:`run`."""
     fig = get(result["experiment"]).figure(result)
-    return _plain(fig, f"{result['experiment']}.figure")
+    return _plain(plotly_markup(fig), f"{result['experiment']}.figure")
 
 
 def run_figure(name: str, params: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 # Okabe-Ito: distinguishable with colour-blindness, legible on white and on Material's slate.
@@ -26,8 +27,11 @@ def layout(title: str, xaxis: dict[str, Any], yaxis: dict[str, Any], **extra: An
         "title": {"text": title, "x": 0.02, "xanchor": "left"},
         "xaxis": xaxis,
         "yaxis": yaxis,
-        "legend": {"orientation": "h", "y": -0.22, "x": 0, "yanchor": "top"},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
+        # Legend below the plot, anchored to the figure's bottom edge (not the plot area's), so it
+        # never lands on the x-axis title whatever the figure's height; the margin leaves it room.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom",
+                   "yref": "container"},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 110},
         "uirevision": UIREVISION,
         "hovermode": "closest",
     }
@@ -68,3 +72,31 @@ def slope_label(slope: float) -> str:
 
 def figure(data: list[dict[str, Any]], lay: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "layout": lay}
+
+
+_SUB_BRACED = re.compile(r"_\{([^{}]*)\}")
+_SUP_BRACED = re.compile(r"\^\{([^{}]*)\}")
+_SUB_PLAIN = re.compile(r"(?<=[\w‖)])_(\*|[A-Za-z0-9]+)")
+_SUP_PLAIN = re.compile(r"\^([−-]?[0-9½¼⅓¾./]+)")
+_MARKUP_KEYS = ("text", "name")
+
+
+def plotly_markup(fig: Any) -> Any:
+    """Turn the TeX-like subscripts of figure text (‖W‖_*, n_{l−1}, n^{1/2}) into Plotly's <sub>/<sup>.
+
+    Figure functions write labels in the article's plain notation; this one pass makes every title,
+    axis title and legend entry typeset alike, instead of each figure spelling out HTML.
+    """
+    if isinstance(fig, dict):
+        return {k: (_markup(v) if k in _MARKUP_KEYS and isinstance(v, str) else plotly_markup(v))
+                for k, v in fig.items()}
+    if isinstance(fig, list):
+        return [plotly_markup(v) for v in fig]
+    return fig
+
+
+def _markup(text: str) -> str:
+    text = _SUB_BRACED.sub(r"<sub>\1</sub>", text)
+    text = _SUP_BRACED.sub(r"<sup>\1</sup>", text)
+    text = _SUP_PLAIN.sub(r"<sup>\1</sup>", text)
+    return _SUB_PLAIN.sub(r"<sub>\1</sub>", text)
