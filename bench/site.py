@@ -20,7 +20,6 @@ Usage: python bench/site.py [--steps 50] [--max-width 1024]
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile

@@ -97,3 +97,18 @@ def pages_with_demos(site: Path) -> list[str]:
         if re.search(r'data-demo="[^"]+"', html.read_text(encoding="utf-8")):
             out.append(rel + "/")
     return out
+
+
+def click_nav_link(page, target: str) -> None:
+    """Click the sidebar link to ``target`` (absolute URL) and wait until the new content is in.
+
+    Material's instant navigation changes the URL before it swaps the content, so waiting for the
+    URL alone would look at the old page; the old content element is marked and must be gone.
+    """
+    links = page.locator(".md-nav--primary a.md-nav__link")
+    index = links.evaluate_all("(links, target) => links.findIndex(a => a.href === target)", target)
+    assert index >= 0, f"no nav link to {target}"
+    page.evaluate("document.querySelector('.md-content').__old = true")
+    links.nth(index).click()
+    page.wait_for_url(target)
+    page.wait_for_function("() => { const c = document.querySelector('.md-content'); return c && !c.__old; }")

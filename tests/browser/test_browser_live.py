@@ -11,8 +11,8 @@ import math
 import pytest
 
 import spectral_condition as sc
-from browser_helpers import (assert_matches_native, chart, choice_param, pages_with_demos, param, root,
-                             shown_params, wait_all, wait_params, wait_state, width_experiment)
+from browser_helpers import (assert_matches_native, chart, choice_param, click_nav_link, pages_with_demos, param,
+                             root, shown_params, wait_all, wait_params, wait_state, width_experiment)
 
 pytestmark = pytest.mark.browser
 
@@ -74,11 +74,7 @@ def test_instant_navigation_keeps_the_one_pyodide(page, site_server, built_site)
     page.evaluate("window.__sameDocument = true")
     target = site_server + others[0]
     # Click the sidebar link to that page, as a reader would.
-    links = page.locator(".md-nav--primary a.md-nav__link")
-    index = links.evaluate_all("(links, target) => links.findIndex(a => a.href === target)", target)
-    assert index >= 0, f"no nav link to {target}"
-    links.nth(index).click()
-    page.wait_for_url(target)
+    click_nav_link(page, target)
     wait_all(page, "live")
     assert page.evaluate("window.__sameDocument") is True, "the click reloaded the page"
     assert page.evaluate("__spectralRuntime.starts") == 1
@@ -88,8 +84,11 @@ def test_instant_navigation_keeps_the_one_pyodide(page, site_server, built_site)
     if page.locator("article .arithmatex").count():
         assert page.locator("article .arithmatex .katex").count() > 0
     # And back: the demo page's figures come back live with the same worker.
+    page.evaluate("document.querySelector('.md-content').__old = true")
     page.go_back()
     page.wait_for_url(site_server + "demos/")
+    page.wait_for_function("() => !document.querySelector('.md-content').__old")
+    assert page.locator("[data-demo]").count() == len(sc.names())
     wait_all(page, "live")
     assert page.evaluate("__spectralRuntime.starts") == 1
 
