@@ -192,7 +192,18 @@ async function pump() {
       const [key, req] = queue.entries().next().value;
       queue.delete(key);
       const t0 = performance.now();
-      const out = JSON.parse(runPy(req.demo, JSON.stringify(req.params)));
+      let out;
+      try {
+        out = JSON.parse(runPy(req.demo, JSON.stringify(req.params)));
+      } catch (e) {
+        // Python's own exceptions are answered by _sc_run, so this is the runtime itself failing
+        // (out of memory, a fatal Pyodide error). Answer the request, then die loudly so the page
+        // replaces this worker on the next input.
+        postMessage({ type: "error", id: req.id, key, kind: "RuntimeError",
+                      message: `the Python runtime failed (${e && e.message ? e.message : e})` });
+        setTimeout(() => { throw e; });
+        return;
+      }
       const ms = performance.now() - t0;
       if (out.ok) {
         postMessage({ type: "result", id: req.id, key, params: out.params, figure: out.figure, ms });
