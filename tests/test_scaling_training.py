@@ -33,7 +33,8 @@ def layer_slopes(data: tuple[dict, ...], pick) -> list[float]:
 
 # ------------------------------------------------------------------------------- the exponent table
 
-TRAINING_KEYS = sorted(k for k, c in exponents.CHECKS.items() if c.measure.__module__ == tr.__name__)
+TRAINING_KEYS = sorted(k for k, c in exponents.CHECKS.items()
+                       if getattr(c.measure, "func", c.measure).__module__ == tr.__name__)
 
 
 def test_training_exponent_rows_cover_sections_3_to_8():
@@ -45,13 +46,7 @@ def test_training_exponent_rows_cover_sections_3_to_8():
         assert key in TRAINING_KEYS
 
 
-@pytest.mark.parametrize("key", TRAINING_KEYS)
-def test_exponent_row_is_within_its_tolerance(key):
-    check = exponents.CHECKS[key]
-    measured = exponents.measured(key)
-    assert math.isfinite(measured)
-    assert abs(measured - check.theory) <= check.tolerance, (
-        f"{key}: measured {measured:+.3f}, theory {check.theory:+} ± {check.tolerance} ({check.setting})")
+# Each row is asserted against theory in tests/test_exponents.py, with every other row of the table.
 
 
 # ------------------------------------------------------------------------------ the spectral condition

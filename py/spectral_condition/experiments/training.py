@@ -20,7 +20,7 @@ scaling. What happens at larger widths is then the parameterization's doing.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ import numpy as np
 from .. import mlp, norms
 from ..exponents import exponent_check
 from ..figures import training as figs
+from ..figures.common import PARAM_LABELS
 from ..fit import loglog_slope, powers_of_two
 from ..parameterizations import OPTIMIZERS, PARAMETERIZATIONS, layer_kinds, layer_scaling, network_scalings
 from ..schema import Param
@@ -696,37 +697,11 @@ def _best_lr_slope(p: str, optimizer: str) -> float:
     return fit_slope(d["widths"], [d["best_lr"]])
 
 
-@exponent_check("lr_transfer_sp_sgd", section=8, quantity="best base learning rate $\\eta$",
-                setting="SP, SGD, 20 steps", theory=-1.0, tolerance=0.25)
-def _check_lr_transfer_sp_sgd() -> float:
-    return _best_lr_slope("sp", "sgd")
-
-
-@exponent_check("lr_transfer_mup_sgd", section=8, quantity="best base learning rate $\\eta$",
-                setting="μP, SGD, 20 steps", theory=0.0, tolerance=0.25)
-def _check_lr_transfer_mup_sgd() -> float:
-    return _best_lr_slope("mup", "sgd")
-
-
-@exponent_check("lr_transfer_spectral_sgd", section=8, quantity="best base learning rate $\\eta$",
-                setting="spectral, SGD, 20 steps", theory=0.0, tolerance=0.25)
-def _check_lr_transfer_spectral_sgd() -> float:
-    return _best_lr_slope("spectral", "sgd")
-
-
-@exponent_check("lr_transfer_sp_adam", section=8, quantity="best base learning rate $\\eta$",
-                setting="SP, Adam, 20 steps", theory=-1.0, tolerance=0.25)
-def _check_lr_transfer_sp_adam() -> float:
-    return _best_lr_slope("sp", "adam")
-
-
-@exponent_check("lr_transfer_mup_adam", section=8, quantity="best base learning rate $\\eta$",
-                setting="μP, Adam, 20 steps", theory=0.0, tolerance=0.25)
-def _check_lr_transfer_mup_adam() -> float:
-    return _best_lr_slope("mup", "adam")
-
-
-@exponent_check("lr_transfer_spectral_adam", section=8, quantity="best base learning rate $\\eta$",
-                setting="spectral, Adam, 20 steps", theory=0.0, tolerance=0.25)
-def _check_lr_transfer_spectral_adam() -> float:
-    return _best_lr_slope("spectral", "adam")
+# The same check for each parameterization and optimizer: under SP the best η falls like 1/n,
+# under μP and spectral it stays put (the whole point of the page).
+for _opt in ("sgd", "adam"):
+    for _p, _drift in (("sp", -1.0), ("mup", 0.0), ("spectral", 0.0)):
+        exponent_check(f"lr_transfer_{_p}_{_opt}", section=8, quantity="best base learning rate $\\eta$",
+                       setting=f"{PARAM_LABELS[_p]}, {'SGD' if _opt == 'sgd' else 'Adam'}, 20 steps",
+                       theory=_drift, tolerance=0.25)(partial(_best_lr_slope, _p, _opt))
+del _opt, _p, _drift
