@@ -352,3 +352,14 @@ def test_coordinate_check_notebook_reaches_width_4096(pages):
         for trace in json.loads(raw)["data"]:
             widths.update(x for x in trace.get("x", []) if isinstance(x, (int, float)))
     assert {64, 4096} <= widths, f"coordinate check covers widths {sorted(widths)}"
+
+
+@pytest.mark.parametrize("notebook", sorted((Path(__file__).resolve().parents[1] / "docs" / "notebooks").glob("*.ipynb")),
+                         ids=lambda p: p.name)
+def test_notebook_text_has_no_control_characters(notebook):
+    """A TeX macro written through a JSON escape (\\times as \\t + "imes") turns into a tab and garbles
+    the rendered math; markdown cells must hold printable text and newlines only."""
+    for i, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
+        text = "".join(cell["source"])
+        bad = sorted({repr(ch) for ch in text if ord(ch) < 32 and ch != "\n"})
+        assert not bad, f"{notebook.name} cell {i}: control characters {bad}"
