@@ -112,3 +112,17 @@ def click_nav_link(page, target: str) -> None:
     links.nth(index).click()
     page.wait_for_url(target)
     page.wait_for_function("() => { const c = document.querySelector('.md-content'); return c && !c.__old; }")
+
+
+def step_width(page, name: str, nth: int = 0) -> int:
+    """Press one arrow key on a demo's width slider, as a reader would, and wait for the new width.
+
+    Doubles the width, or halves it at the top of the range; returns the width now shown.
+    """
+    slider = root(page, name, nth).locator('input[name="width"]')
+    slider.focus()
+    start = shown_params(page, name, nth)["width"]
+    key, expected = ("ArrowRight", start * 2) if start < param(name, "width")["max"] else ("ArrowLeft", start // 2)
+    page.keyboard.press(key)
+    wait_params(page, name, "width", expected, nth)
+    return expected

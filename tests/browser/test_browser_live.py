@@ -12,7 +12,7 @@ import pytest
 
 import spectral_condition as sc
 from browser_helpers import (assert_matches_native, chart, choice_param, click_nav_link, pages_with_demos, param,
-                             root, shown_params, wait_all, wait_params, wait_state, width_experiment)
+                             root, shown_params, step_width, wait_all, wait_params, wait_state, width_experiment)
 
 pytestmark = pytest.mark.browser
 
@@ -177,12 +177,6 @@ def test_a_dead_worker_is_replaced_on_the_next_input(page, site_server):
     message = root(page, name).locator(".sc-demo__message")
     message.wait_for(state="visible")
     assert "worker stopped" in message.inner_text()
-    slider = root(page, name).locator('input[name="width"]')
-    slider.focus()
-    start = shown_params(page, name)["width"]
-    w = param(name, "width")
-    key, expected = ("ArrowRight", start * 2) if start < w["max"] else ("ArrowLeft", start // 2)
-    page.keyboard.press(key)
-    wait_params(page, name, "width", expected)
+    step_width(page, name)
     assert page.evaluate("__spectralRuntime.starts") == 2
     assert_matches_native(page, name)

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from browser_helpers import assert_matches_native, param, root, shown_params, wait_all, wait_params, width_experiment
+from browser_helpers import assert_matches_native, step_width, wait_all, width_experiment
 
 pytestmark = pytest.mark.browser
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -21,13 +21,7 @@ def test_served_under_a_sub_path_the_demos_go_live(page, subpath_server):
     name = width_experiment()
     page.goto(subpath_server + "demos/")
     wait_all(page, "live")
-    slider = root(page, name).locator('input[name="width"]')
-    slider.focus()
-    start = shown_params(page, name)["width"]
-    w = param(name, "width")
-    key, expected = ("ArrowRight", start * 2) if start < w["max"] else ("ArrowLeft", start // 2)
-    page.keyboard.press(key)
-    wait_params(page, name, "width", expected)
+    step_width(page, name)
     assert_matches_native(page, name)
     outside = [u for u in page.guard.requests if not u.startswith(("data:", "blob:", subpath_server))]
     assert not outside, f"requests outside the sub-path: {outside[:5]}"
