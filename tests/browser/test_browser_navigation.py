@@ -1,0 +1,81 @@
+"""Figures keep their geometry when the reader arrives by a link, by the footer, or by Back.
+
+Material's instant navigation swaps the page without reloading it and prunes the document head. A
+chart whose layers lose Plotly's positioning CSS draws its data in a band at the top and grows with
+every redraw; these tests measure the charts themselves (the SVG layers, the chart's height), not
+the data, after each way of arriving and after several redraws.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import click_nav_link, pages_with_demos, root, step_width, wait_all
+
+pytestmark = pytest.mark.browser
+
+GEOMETRY = """() => Array.from(document.querySelectorAll('[data-demo] .js-plotly-plot')).map(el => {
+  const box = el.getBoundingClientRect();
+  const layers = Array.from(el.querySelectorAll('.main-svg')).map(s => s.getBoundingClientRect().top - box.top);
+  const area = el.querySelector('.nsewdrag') || el.querySelector('.draglayer rect');
+  const a = area ? area.getBoundingClientRect() : null;
+  return {height: box.height, layers, area: a && {top: a.top - box.top, bottom: a.bottom - box.top}};
+})"""
+
+
+def _geometry(page) -> list[dict]:
+    sheet = page.evaluate("""() => { const s = document.getElementById('plotly.js-style-global');
+                                     return s && s.isConnected ? s.sheet.cssRules.length : 0; }""")
+    assert sheet > 0, "Plotly's positioning stylesheet is gone from the page"
+    shapes = page.evaluate(GEOMETRY)
+    assert shapes, "no chart on the page"
+    for i, g in enumerate(shapes):
+        # Plotly stacks its SVG layers on top of each other; unstyled, they stack downwards.
+        assert max(g["layers"]) - min(g["layers"]) < 1, f"chart {i}: SVG layers not stacked: {g['layers']}"
+        assert g["area"] and 0 <= g["area"]["top"] < g["area"]["bottom"] <= g["height"] + 1, \
+            f"chart {i}: plot area outside the chart: {g}"
+    return shapes
+
+
+def _redraws_keep_height(page, n: int = 5) -> None:
+    """Step the first width slider n times and keep every chart's height fixed."""
+    before = [g["height"] for g in _geometry(page)]
+    name = page.locator("[data-demo]").first.get_attribute("data-demo")
+    if root(page, name).locator('input[name="width"]').count() == 0:
+        return
+    for _ in range(n):
+        step_width(page, name)
+        after = [g["height"] for g in _geometry(page)]
+        assert after == pytest.approx(before, abs=1), f"chart heights changed on redraw: {before} -> {after}"
+
+
+def test_charts_keep_their_geometry_after_links_footer_and_back(page, site_server, built_site):
+    pages = pages_with_demos(built_site)
+    assert len(pages) >= 2, pages
+    page.goto(site_server)
+    wait_all(page, "live")
+    first = _geometry(page)
+
+    # A sidebar link.
+    click_nav_link(page, site_server + pages[0])
+    wait_all(page, "live")
+    _redraws_keep_height(page)
+
+    # The footer's "Next" link, from a page with figures to the next one.
+    page.evaluate("document.querySelector('.md-content').__old = true")
+    page.locator("a.md-footer__link--next").click()
+    page.wait_for_function("() => { const c = document.querySelector('.md-content'); return c && !c.__old; }")
+    if page.locator("[data-demo]").count():
+        wait_all(page, "live")
+        _redraws_keep_height(page)
+
+    # Back, twice, to the landing page: its chart has the height it had on the first load.
+    for _ in range(2):
+        page.evaluate("document.querySelector('.md-content').__old = true")
+        page.go_back()
+        page.wait_for_function("() => { const c = document.querySelector('.md-content'); return c && !c.__old; }")
+    assert page.url == site_server
+    wait_all(page, "live")
+    back = _geometry(page)
+    assert [g["height"] for g in back] == pytest.approx([g["height"] for g in first], abs=1)
+    assert page.evaluate("__spectralRuntime.starts") == 1
