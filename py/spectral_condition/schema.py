@@ -21,6 +21,10 @@ class Param:
 
     ``log2`` marks an integer that must be a power of two (widths): the site shows it as a slider
     moving in powers of two, and validation accepts nothing else.
+
+    ``min``/``max`` are the parameter's *domain*: what the command line, the notebooks and the tests
+    may ask for. ``live_max`` is the *browser budget*, the largest value the page's controls offer and
+    the worker accepts, chosen so a figure answers within a second in a browser tab.
     """
 
     name: str
@@ -34,6 +38,7 @@ class Param:
     choices: tuple[str, ...] = field(default_factory=tuple)
     choice_labels: tuple[str, ...] = field(default_factory=tuple)
     log2: bool = False
+    live_max: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -47,20 +52,31 @@ class Param:
         if self.log2 and (self.kind != "int" or not _is_power_of_two(self.min)
                           or not _is_power_of_two(self.max) or not _is_power_of_two(self.default)):
             raise TypeError(f"Param {self.name!r}: a log2 parameter is an int with power-of-two bounds")
+        if self.live_max is not None and (self.kind == "choice" or not (self.default <= self.live_max <= self.max)
+                                          or (self.log2 and not _is_power_of_two(self.live_max))):
+            raise TypeError(f"Param {self.name!r}: needs default <= live_max <= max (a power of two if log2)")
 
-    def allowed(self) -> str:
+    def upper(self, live: bool = False) -> float | None:
+        """The largest allowed value: the domain's, or the browser budget's when ``live``."""
+        return self.live_max if live and self.live_max is not None else self.max
+
+    def allowed(self, live: bool = False) -> str:
         """The allowed values in words, for error messages and the page."""
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
+        hi = self.upper(live)
         if self.log2:
-            return "a power of two from {} to {}".format(int(self.min), int(self.max))
+            return "a power of two from {} to {}".format(int(self.min), int(hi))
         kind = "an integer" if self.kind == "int" else "a number"
-        return f"{kind} from {_fmt(self.min)} to {_fmt(self.max)}"
+        return f"{kind} from {_fmt(self.min)} to {_fmt(hi)}"
 
-    def validate(self, value: Any) -> Any:
-        """Return the value in canonical form, or raise ValueError naming the parameter."""
+    def validate(self, value: Any, live: bool = False) -> Any:
+        """Return the value in canonical form, or raise ValueError naming the parameter.
+
+        ``live`` holds numbers to the browser budget (``live_max``) instead of the domain.
+        """
         def fail(why: str) -> ValueError:
-            return ValueError(f"parameter {self.name!r}: {why}; allowed: {self.allowed()}")
+            return ValueError(f"parameter {self.name!r}: {why}; allowed: {self.allowed(live)}")
 
         if self.kind == "choice":
             if not isinstance(value, str) or value not in self.choices:
@@ -77,7 +93,7 @@ class Param:
             value = int(value)
         else:
             value = float(value)
-        if not (self.min <= value <= self.max):
+        if not (self.min <= value <= self.upper(live)):
             raise fail(f"got {value!r}, which is out of bounds")
         if self.log2 and not _is_power_of_two(value):
             raise fail(f"got {value!r}, which is not a power of two")
@@ -96,13 +112,51 @@ class Param:
             return int(number)
         return number
 
-    def values(self) -> list[Any] | None:
+    def coerce(self, text: str, live: bool = True) -> tuple[Any, str]:
+        """A value for text from outside (a shared link): the nearest allowed one, and a short note.
+
+        The note is empty when the text was already an allowed value; otherwise it says what was
+        done in a few words (it quotes at most a few dozen characters of the text).
+        """
+        shown = text if len(text) <= 24 else text[:21] + "…"
+        try:
+            value = self.parse(text)
+        except ValueError:
+            return self.default, f"{self.name}={shown} is not {self.allowed(live)}; showing {self.default}"
+        if self.kind == "choice":
+            if value in self.choices:
+                return value, ""
+            return self.default, f"{self.name}={shown} is not {self.allowed(live)}; showing {self.default}"
+        if not math.isfinite(value):
+            return self.default, f"{self.name}={shown} is not a finite number; showing {self.default}"
+        lo, hi = self.min, self.upper(live)
+        snapped = min(max(value, lo), hi)
+        if self.log2:
+            snapped = 2 ** round(math.log2(snapped))
+        elif self.kind == "int":
+            snapped = int(round(snapped))
+        elif self.step:
+            snapped = round(lo + round((snapped - lo) / self.step) * self.step, 12)
+        snapped = self.validate(int(snapped) if self.kind == "int" else float(snapped), live)
+        if snapped == value:
+            return snapped, ""
+        if value < lo or value > hi:
+            why = f"outside {_fmt(lo)}…{_fmt(hi)}"
+        elif self.log2:
+            why = "rounded to a power of two"
+        elif self.kind == "int":
+            why = "rounded to an integer"
+        else:
+            why = f"rounded to the step {_fmt(self.step)}"
+        return snapped, f"{self.name}={shown} {why}; showing {_fmt(snapped)}"
+
+    def values(self, live: bool = False) -> list[Any] | None:
         """Every allowed value when there are few of them (choices, powers of two), else None."""
         if self.kind == "choice":
             return list(self.choices)
         if self.log2:
             out, v = [], int(self.min)
-            while v <= self.max:
+            while v <= self.upper(live):
                 out.append(v)
                 v *= 2
             return out
@@ -116,13 +170,17 @@ class Param:
             d["choices"] = list(self.choices)
             d["choice_labels"] = list(self.choice_labels or self.choices)
         else:
-            d.update(min=self.min, max=self.max, log2=self.log2)
+            d.update(min=self.min, max=self.max, log2=self.log2, live_max=self.upper(live=True))
             d["step"] = self.step if self.step is not None else (1 if self.kind == "int" else None)
+        d["allowed"] = self.allowed(live=True)
         return d
 
 
-def validate_params(schema: tuple[Param, ...], params: Any, experiment: str) -> dict[str, Any]:
-    """Check a whole parameter dict against a schema: no unknown, no missing, every value valid."""
+def validate_params(schema: tuple[Param, ...], params: Any, experiment: str, live: bool = False) -> dict[str, Any]:
+    """Check a whole parameter dict against a schema: no unknown, no missing, every value valid.
+
+    ``live`` holds each number to its browser budget rather than its domain.
+    """
     if not isinstance(params, dict):
         raise ValueError(f"experiment {experiment!r}: parameters must be a dict, got {type(params).__name__}")
     names = [p.name for p in schema]
@@ -134,7 +192,7 @@ def validate_params(schema: tuple[Param, ...], params: Any, experiment: str) -> 
     if missing:
         raise ValueError(f"experiment {experiment!r}: missing parameter {missing[0]!r}; "
                          f"its parameters are {', '.join(names)}")
-    return {p.name: p.validate(params[p.name]) for p in schema}
+    return {p.name: p.validate(params[p.name], live) for p in schema}
 
 
 def _is_power_of_two(x: Any) -> bool:
@@ -142,4 +200,4 @@ def _is_power_of_two(x: Any) -> bool:
 
 
 def _fmt(x: float | None) -> str:
-    return str(int(x)) if x is not None and x == int(x) else str(x)
+    return str(int(x)) if x is not None and x == int(x) else f"{x:.12g}"

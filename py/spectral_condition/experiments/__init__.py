@@ -39,14 +39,15 @@ def defaults(name: str) -> dict[str, Any]:
     return get(name).defaults()
 
 
-def run(name: str, params: dict[str, Any]) -> dict[str, Any]:
+def run(name: str, params: dict[str, Any], live: bool = False) -> dict[str, Any]:
     """Validate ``params`` (all of them, no others) and run the experiment.
 
+    ``live`` holds sizes to the browser budget of each parameter (what the page's worker asks).
     Returns ``{"experiment", "params", "data"}`` where ``data`` is plain, finite JSON data.
     Raises ValueError, naming the parameter and its allowed values, on any bad input.
     """
     exp = get(name)
-    clean = validate_params(exp.params, params, name)
+    clean = validate_params(exp.params, params, name, live)
     data = _plain(exp.compute(**clean), f"{name}.data")
     return {"experiment": name, "params": clean, "data": data}
 
@@ -57,9 +58,9 @@ def figure(result: dict[str, Any]) -> dict[str, Any]:
     return _plain(plotly_markup(fig), f"{result['experiment']}.figure")
 
 
-def run_figure(name: str, params: dict[str, Any]) -> dict[str, Any]:
+def run_figure(name: str, params: dict[str, Any], live: bool = False) -> dict[str, Any]:
     """Run and draw in one call: what the browser worker and the build hook use."""
-    result = run(name, params)
+    result = run(name, params, live)
     return {"experiment": name, "params": result["params"], "data": result["data"],
             "figure": figure(result)}
 

@@ -1,0 +1,61 @@
+"""The package's door for the browser and the build: JSON in, JSON out, links coerced by Python."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import spectral_condition as sc
+from spectral_condition import web
+from spectral_condition.experiments import get
+
+
+def _ask(name: str, url: dict | None = None, **params) -> dict:
+    return json.loads(web.handle(json.dumps({"demo": name, "params": {**sc.defaults(name), **params},
+                                             "url": url or {}})))
+
+
+def test_a_request_answers_with_the_native_figure():
+    out = _ask("ellipse", a11=1.5)
+    assert out["ok"] and out["notes"] == []
+    assert out["figure"] == sc.run_figure("ellipse", {**sc.defaults("ellipse"), "a11": 1.5})["figure"]
+
+
+@pytest.mark.parametrize("text, value, words", [
+    ("0.333", 0.35, "rounded to the step 0.05"),
+    ("9", 2.0, "outside -2…2"),
+    ("nonsense", 1.2, "is not a number from -2 to 2"),
+    ("1.25", 1.25, None),
+])
+def test_link_values_are_coerced_with_a_truthful_note(text, value, words):
+    out = _ask("ellipse", {"a11": text})
+    assert out["params"]["a11"] == value
+    if words is None:
+        assert out["notes"] == []
+    else:
+        (note,) = out["notes"]
+        assert words in note
+
+
+def test_a_huge_link_value_gives_a_short_note():
+    out = _ask("ellipse", {"a11": "7" * 40_000})
+    (note,) = out["notes"]
+    assert len(note) < 100
+
+
+def test_widths_snap_to_a_power_of_two_within_the_browser_budget():
+    name = next(n for n in sc.names() if any(p.name == "width" for p in get(n).params))
+    width = next(p for p in get(name).params if p.name == "width")
+    out = _ask(name, {"width": str(3 * width.min)})
+    assert out["params"]["width"] in (2 * width.min, 4 * width.min)
+    out = _ask(name, {"width": str(10 * width.max)})
+    assert out["params"]["width"] == width.upper(live=True)
+
+
+def test_bad_parameters_answer_a_value_error_and_never_raise():
+    out = _ask("ellipse", a11="x")
+    assert out == {"ok": False, "kind": "ValueError", "message": out["message"]}
+    assert "a11" in out["message"]
+    assert json.loads(web.handle("not json"))["ok"] is False
+    assert json.loads(web.handle(json.dumps({"demo": "nope", "params": {}})))["kind"] == "ValueError"
