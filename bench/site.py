@@ -1,25 +1,31 @@
-"""Speed of the live site in headless Chromium: prints numbers, asserts nothing.
+"""Speed of the live site in headless Chromium, against native NumPy in the same run. Prints numbers,
+asserts nothing.
 
-Builds the site (``mkdocs build --strict``), serves it on 127.0.0.1, and measures with Debian's
-Chromium, each from a fresh browser context (cold cache):
+Builds the site (``mkdocs build --strict``), serves it on 127.0.0.1 and measures with Debian's
+Chromium:
 
-* time to the first static figure (navigation start to the first drawn chart),
-* time to ``live`` from a cold cache (every demo on the demo page live), and on the next page
-  (after clicking a nav link: instant navigation, no reload, the worker already running),
-* slider-to-chart latency p50/p95 over 50 steps for each demo on the demo page (widths up to 1024),
-  from the input event to the redrawn chart,
-* the longest main-thread task while dragging (PerformanceObserver "longtask", ≥ 50 ms only),
-* bytes transferred on the first load of the demo page (everything, the worker's downloads too).
+* cold start: from navigation start (fresh browser context, empty cache) to the first live figure
+  of an article page, with the machine's load average; then the next page by a nav link (instant
+  navigation: the worker is already running), to all of its figures live;
+* per figure on the "All live figures" page, over a full sweep of its width slider, notch by notch
+  up to the browser's maximum and back down (the first control that is a slider when there is no
+  width): the *first visible response* (input event to the figure's first redraw) and the
+  *complete answer* (input event to the redraw of the final figure), p50 / p95 / max;
+* main-thread long tasks (≥ 50 ms, PerformanceObserver "longtask") during each figure's sweep;
+* the browser/native ratio: the same sequence of requests answered by ``spectral_condition.web``
+  natively in this process (with its own cold width cache), total time against the browser's.
 
-Targets (issue 3): p95 ≤ 100 ms for norm demos at width ≤ 1024, ≤ 1 s for training demos; no
-main-thread task over 50 ms while dragging; live ≤ 4 s cold and without a reload on the next page.
+Targets: complete ≤ 1 s for every notch; p95 ≤ 100 ms for the norm figures and ≤ 300 ms for the
+training figures; first visible ≤ 100 ms; no long task; first live figure ≤ 3 s cold.
 
-Usage: python bench/site.py [--steps 50] [--max-width 1024]
+Usage: python bench/site.py [--only NAME ...] [--budget SECONDS]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import tempfile
@@ -33,6 +39,9 @@ sys.path.insert(0, str(ROOT / "py"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, Build, _bind, _serve  # noqa: E402
 
+import spectral_condition as sc  # noqa: E402
+from spectral_condition import sweeps, web  # noqa: E402
+
 LONGTASKS = """
 window.__longtasks = [];
 new PerformanceObserver((list) => {
@@ -40,30 +49,43 @@ new PerformanceObserver((list) => {
 }).observe({type: "longtask", buffered: true});
 """
 
-# One slider step, measured inside the page: from the input event to the chart's next finished draw
-# of the requested parameters.
+# One slider notch, measured inside the page from the input event: the first redraw, and the redraw
+# that shows the requested value with nothing left to compute.
 STEP = """
-async ([index, name, value]) => {
+async ([index, name, value, key]) => {
   const root = document.querySelectorAll("[data-demo]")[index];
   const input = root.querySelector(`input[name="${name}"]`);
   const chart = root.querySelector(".js-plotly-plot");
+  const message = root.querySelector(".sc-demo__message");
   const before = Number(chart.dataset.renders || 0);
+  let first = null;
   const t0 = performance.now();
   input.value = String(value);
   input.dispatchEvent(new Event("input", {bubbles: true}));
   await new Promise((resolve) => {
-    const message = root.querySelector(".sc-demo__message");
-    const done = () => !root.classList.contains("sc-demo--busy") &&
-      (Number(chart.dataset.renders || 0) > before || (message && !message.hidden));
-    if (done()) return resolve();
-    const obs = new MutationObserver(() => { if (done()) { obs.disconnect(); resolve(); } });
-    obs.observe(root, {attributes: true, subtree: true, attributeFilter: ["data-renders", "class"]});
+    const check = () => {
+      const renders = Number(chart.dataset.renders || 0);
+      if (first === null && renders > before) first = performance.now();
+      const shown = root.dataset.params ? JSON.parse(root.dataset.params)[key] : undefined;
+      const failed = message && !message.hidden && message.dataset.kind === "error";
+      return failed || (!root.classList.contains("sc-demo--busy") && renders > before && String(shown) === String(root.__want));
+    };
+    root.__want = String(key === name ? (input.dataset.value || value) : value);
+    if (check()) return resolve();
+    const obs = new MutationObserver(() => { if (check()) { obs.disconnect(); resolve(); } });
+    obs.observe(root, {attributes: true, subtree: true, attributeFilter: ["data-renders", "class", "data-params", "hidden"]});
   });
   const t1 = performance.now();
-  const message = root.querySelector(".sc-demo__message");
-  return {ms: t1 - t0, start: t0, end: t1, error: message && !message.hidden ? message.textContent : null};
+  return {complete: t1 - t0, first: (first ?? t1) - t0, start: t0, end: t1,
+          params: root.dataset.params ? JSON.parse(root.dataset.params) : null,
+          error: message && !message.hidden ? message.textContent : null};
 }
 """
+
+ALL_LIVE = """() => { const r = document.querySelectorAll('[data-demo]');
+  return r.length && Array.from(r).every(e => e.dataset.state === 'live') && performance.now(); }"""
+FIRST_LIVE = """() => { const r = document.querySelector('[data-demo][data-state="live"]');
+  return r && performance.now(); }"""
 
 
 def pct(values: list[float], q: float) -> float:
@@ -71,27 +93,33 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, round(q * (len(s) - 1))))]
 
 
-def slider_values(control: dict, steps: int, max_width: int) -> tuple[str, list[str]]:
-    """The control's slider positions for a back-and-forth sweep, as the range input's values."""
-    if control["log2"]:
-        lo = int(control["min"]).bit_length() - 1
-        hi = min(int(control["max"]), max_width).bit_length() - 1
-        positions = list(range(lo, hi + 1))
+def sweep_positions(control: dict) -> list[str]:
+    """Slider positions for a full sweep up and back down (log2 sliders move over exponents)."""
+    hi = control.get("live_max", control["max"])
+    if control.get("log2"):
+        lo, top = int(control["min"]).bit_length() - 1, int(hi).bit_length() - 1
+        up = list(range(lo, top + 1))
     else:
-        n = 11
-        positions = [control["min"] + (control["max"] - control["min"]) * i / (n - 1) for i in range(n)]
-        if control["kind"] == "int":
-            positions = sorted({round(p) for p in positions})
-    sweep = positions + positions[-2:0:-1]
-    return control["name"], [str(sweep[(i + 1) % len(sweep)]) for i in range(steps)]
+        step = control.get("step") or (hi - control["min"]) / 20
+        n = int(round((hi - control["min"]) / step))
+        up = [control["min"] + i * step for i in range(0, n + 1, max(1, n // 20))]
+    return [str(v) for v in up[1:] + up[-2::-1]]
+
+
+def native_ms(name: str, start: dict, sequence: list[dict]) -> float:
+    """The same requests answered natively, from a cold width cache, in ms."""
+    sweeps.clear()
+    web.handle(json.dumps({"demo": name, "params": start}))
+    t0 = time.perf_counter()
+    for params in sequence:
+        web.handle(json.dumps({"demo": name, "params": params}))
+    return (time.perf_counter() - t0) * 1e3
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--steps", type=int, default=50)
-    ap.add_argument("--max-width", type=int, default=1024)
-    ap.add_argument("--budget", type=float, default=60.0,
-                    help="seconds per demo; slow demos stop early and say how many steps ran")
+    ap.add_argument("--only", nargs="*", help="figures to sweep (default: all)")
+    ap.add_argument("--budget", type=float, default=120.0, help="seconds per figure before its sweep stops")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -101,97 +129,88 @@ def main() -> None:
     host, port = server.server_address[:2]
     base = f"http://{host}:{port}/"
     t = time.perf_counter()
-    site = Build(tmp / "site", base)
-    # Build.wait reports failures through pytest; outside pytest that is an exception with the log.
-    site_dir = site.wait()
+    site_dir = Build(tmp / "site", base).wait()
     print(f"site built in {time.perf_counter() - t:.1f} s ({base})")
     _serve(server, site_dir)
-    others = sorted(urljoin(base, p.parent.relative_to(site_dir).as_posix() + "/")
-                    for p in site_dir.rglob("index.html")
-                    if 'data-demo="' in p.read_text(encoding="utf-8") and p.parent.name != "demos")
+    articles = sorted(urljoin(base, p.parent.relative_to(site_dir).as_posix() + "/")
+                      for p in site_dir.rglob("index.html")
+                      if 'data-demo="' in p.read_text(encoding="utf-8") and p.parent.name not in ("demos", ""))
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+        # Cold start on an article page, then the next page by a nav link.
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        load = os.getloadavg()
+        page.goto(articles[0], wait_until="commit")
+        first_live = page.wait_for_function(FIRST_LIVE, polling="raf", timeout=120_000).json_value()
+        print(f"\ncold start: first live figure {first_live:.0f} ms after navigation start on "
+              f"{articles[0][len(base) - 1:]} (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})")
+        links = page.locator(".md-nav--primary a.md-nav__link")
+        i = links.evaluate_all("(ls, t) => ls.findIndex(a => a.href === t)", articles[1])
+        t0 = page.evaluate("performance.now()")
+        links.nth(i).click()
+        page.wait_for_url(articles[1])
+        page.wait_for_function("() => !document.querySelector('.md-content').__old")
+        t1 = page.wait_for_function(ALL_LIVE, polling="raf", timeout=120_000).json_value()
+        print(f"next page by a nav link ({articles[1][len(base) - 1:]}): all figures live {t1 - t0:.0f} ms "
+              f"after the click; Pyodide started {page.evaluate('__spectralRuntime.starts')}×")
+        context.close()
+
+        # Every figure's width sweep, on the page of all live figures.
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.add_init_script(LONGTASKS)
-        sizes: list[int] = []
-
-        def finished(request):
-            s = request.sizes()
-            sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
-
-        context.on("requestfinished", finished)
         page = context.new_page()
-        page.goto(base + "demos/", wait_until="commit")
-        first_figure = page.wait_for_function(
-            "() => document.querySelector('.js-plotly-plot .main-svg') && performance.now()", polling="raf").json_value()
-        live = page.wait_for_function(
-            """() => { const r = document.querySelectorAll('[data-demo]');
-                       return r.length && Array.from(r).every(e => e.dataset.state === 'live') && performance.now(); }""",
-            polling="raf", timeout=120_000).json_value()
-        versions = page.evaluate("__spectralRuntime.versions")
-        page.wait_for_load_state("networkidle")
-        total = sum(sizes)
-        print(f"first static figure: {first_figure:.0f} ms after navigation start")
-        print(f"live, cold cache:    {live:.0f} ms after navigation start "
-              f"(worker: Pyodide + NumPy {versions['numpy']} + package ready in {versions['ms']:.0f} ms)")
-        print(f"first load:          {total / 1e6:.2f} MB in {len(sizes)} requests (uncompressed: "
-              f"the test server does not gzip)")
-
-        print(f"\nslider → chart latency over {args.steps} steps per demo (widths ≤ {args.max_width}):")
-        print(f"  {'demo':28s} {'cost':8s} {'control':10s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}"
-              f" {'longest task ms':>16s}")
+        page.goto(base + "demos/")
+        page.wait_for_function(ALL_LIVE, polling="raf", timeout=120_000)
         demos = page.evaluate("""() => Array.from(document.querySelectorAll('[data-demo]')).map(r =>
-            ({name: r.dataset.demo, cost: r.dataset.cost, schema: JSON.parse(r.dataset.payload).schema}))""")
+            ({name: r.dataset.demo, cost: r.dataset.cost, schema: JSON.parse(r.dataset.payload).schema,
+              params: JSON.parse(r.dataset.params)}))""")
+        print(f"\nfull sweep of each figure's width slider, up to the browser maximum and back down "
+              f"(ms from the input event):")
+        head = (f"  {'figure':22s} {'cost':8s} {'notches':>7s} {'first p50':>9s} {'p95':>6s} {'max':>6s}"
+                f" {'complete p50':>12s} {'p95':>6s} {'max':>6s} {'long tasks':>11s} {'browser/native':>14s}")
+        print(head)
         for index, demo in enumerate(demos):
+            if args.only and demo["name"] not in args.only:
+                continue
             params = demo["schema"]["params"]
             control = next((q for q in params if q["name"] == "width"), None) or next(
                 (q for q in params if q["kind"] != "choice"), None)
             if control is None:
-                print(f"  {demo['name']:28s} (no slider)")
+                print(f"  {demo['name']:22s} (no slider)")
                 continue
-            name, values = slider_values(control, args.steps, args.max_width)
             root = page.locator("[data-demo]").nth(index)
             root.scroll_into_view_if_needed()
             page.evaluate("window.__longtasks.length = 0")
-            times, errors = [], []
+            firsts, completes, errors, shown = [], [], [], []
             start = end = None
             t_demo = time.perf_counter()
-            for value in values:
+            positions = sweep_positions(control)
+            for pos in positions:
                 if time.perf_counter() - t_demo > args.budget:
                     break
-                r = page.evaluate(STEP, [index, name, value])
-                times.append(r["ms"])
+                r = page.evaluate(STEP, [index, control["name"], pos, control["name"]])
+                firsts.append(r["first"])
+                completes.append(r["complete"])
                 start = r["start"] if start is None else start
                 end = r["end"]
                 if r["error"]:
                     errors.append(r["error"])
+                elif r["params"]:
+                    shown.append(r["params"])
             tasks = [t["duration"] for t in page.evaluate("window.__longtasks")
                      if t["start"] + t["duration"] >= start and t["start"] <= end]
-            longest = f"{max(tasks):.0f}" if tasks else "none ≥ 50"
-            print(f"  {demo['name']:28s} {demo['cost']:8s} {name:10s} {statistics.median(times):8.1f} "
-                  f"{pct(times, 0.95):8.1f} {max(times):8.1f} {longest:>16s}"
-                  + (f"  (only {len(times)} steps in the {args.budget:.0f} s budget)" if len(times) < len(values) else "")
+            longest = f"{len(tasks)}, ≤{max(tasks):.0f}" if tasks else "none"
+            native = native_ms(demo["name"], demo["params"], shown) if shown else float("nan")
+            ratio = sum(completes) / native if native == native and native > 0 else float("nan")
+            print(f"  {demo['name']:22s} {demo['cost']:8s} {len(completes):7d} {statistics.median(firsts):9.1f} "
+                  f"{pct(firsts, 0.95):6.0f} {max(firsts):6.0f} {statistics.median(completes):12.1f} "
+                  f"{pct(completes, 0.95):6.0f} {max(completes):6.0f} {longest:>11s} {ratio:14.1f}"
+                  + (f"  (stopped after {len(completes)} of {len(positions)} notches: budget)"
+                     if len(completes) < len(positions) else "")
                   + (f"  ({len(errors)} errors, first: {errors[0]})" if errors else ""))
-
-        if others:
-            target = others[0]
-            page.evaluate("window.__sameDocument = true")
-            links = page.locator(".md-nav--primary a.md-nav__link")
-            i = links.evaluate_all("(ls, t) => ls.findIndex(a => a.href === t)", target)
-            if i < 0:
-                sys.exit(f"no nav link to {target} on the demo page")
-            t0 = page.evaluate("performance.now()")
-            links.nth(i).click()
-            page.wait_for_url(target)
-            t1 = page.wait_for_function(
-                """() => { const r = document.querySelectorAll('[data-demo]');
-                           return r.length && Array.from(r).every(e => e.dataset.state === 'live') && performance.now(); }""",
-                polling="raf", timeout=120_000).json_value()
-            same = page.evaluate("window.__sameDocument === true")
-            starts = page.evaluate("__spectralRuntime.starts")
-            print(f"\nnext page ({target[len(base) - 1:]}): live {t1 - t0:.0f} ms after the click; "
-                  f"{'no reload' if same else 'RELOADED'}; Pyodide started {starts}×")
         browser.close()
     server.shutdown()
 

@@ -1,4 +1,4 @@
-"""The article as built: every page and section CONTENT.md asks for, live figures where they belong,
+"""The article as built: every page and section the article has, live figures where they belong,
 math KaTeX can typeset, references linked where they are used, the build-time tables equal to what
 the package computes (and within tolerance of theory), and the executed notebooks with their figures.
 
@@ -29,7 +29,7 @@ NOTEBOOKS = ["notebooks/coord_check", "notebooks/lr_transfer"]
 PAGES = ARTICLE + NOTEBOOKS + ["run-locally"]
 
 # Headings each page must have (regular expressions, matched case-insensitively against h1-h3 text):
-# what CONTENT.md lists for that section.
+# what the article promises for that section.
 REQUIRED_HEADINGS = {
     "index": [r"how the article is organised"],
     "01-motivation": [r"tensor programs", r"feature learning", r"ntk", r"two target equations",
@@ -185,7 +185,7 @@ def pages(site) -> dict[str, Page]:
 def test_every_page_exists_and_the_article_reads_in_order(pages, site):
     missing = [name for name in PAGES if not _html_path(site, name).is_file()]
     assert not missing, f"the built site lacks {missing}"
-    # Material's footer "next" link chains the article pages in the order CONTENT.md gives.
+    # Material's footer "next" link chains the article pages in the article's order.
     for here, there in zip(ARTICLE, ARTICLE[1:]):
         nxt = pages[here].next_link
         assert nxt is not None, f"{here}: no 'next' link in the footer"

@@ -31,7 +31,7 @@ def test_list_names_every_experiment_and_parameter():
         assert re.search(rf"^{name}: ", out.stdout, re.M), name
         for p in sc.schemas()[name]["params"]:
             assert p["name"] in out.stdout
-    assert "a power of two from 64 to 2048" in out.stdout
+    assert "a power of two from 64 to 8192 (in a browser tab up to 2048)" in out.stdout
 
 
 def test_list_json_is_the_schemas(capsys):
@@ -95,10 +95,10 @@ def test_run_html_without_plotly_writes_the_figure_json_and_says_so(tmp_path, mo
 
 @pytest.mark.parametrize("args, fragments", [
     (["run", "no_such"], ["unknown experiment 'no_such'", "ellipse"]),
-    (["run", "alignment", "width=100"], ["'width'", "not a power of two", "a power of two from 64 to 2048"]),
+    (["run", "alignment", "width=100"], ["'width'", "not a power of two", "a power of two from 64 to 8192"]),
     (["run", "alignment", "width=abc"], ["'width'", "not a number"]),
     (["run", "alignment", "width=nan"], ["'width'", "not a finite number"]),
-    (["run", "alignment", "width=4096"], ["'width'", "out of bounds"]),
+    (["run", "alignment", "width=16384"], ["'width'", "out of bounds"]),
     (["run", "alignment", "aspect=3"], ["'aspect'", "one of '0.25', '0.5', '1', '2', '4'"]),
     (["run", "alignment", "batch=2.5"], ["'batch'", "not an integer"]),
     (["run", "alignment", "colour=red"], ["unknown parameter 'colour'", "width, aspect, batch, seed"]),

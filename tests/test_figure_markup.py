@@ -1,11 +1,20 @@
-"""Figure text is typeset once, for every figure: TeX-like subscripts become Plotly <sub>/<sup>."""
+"""Figure text is typeset once, for every figure: TeX-like subscripts become Plotly <sub>/<sup>. And the
+table that stands in for a figure without JavaScript shows the figure's traces, safely."""
 
 from __future__ import annotations
+
+import sys
+from html.parser import HTMLParser
 
 import pytest
 
 import spectral_condition as sc
-from spectral_condition.figures.common import plotly_markup, reference_slope
+from conftest import ROOT
+from spectral_condition.plot import plotly_markup, reference_slope
+
+if str(ROOT / "site_src" / "hooks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "site_src" / "hooks"))
+from sitebuild import data_table  # noqa: E402 - no MkDocs needed: the renderer is plain Python
 
 
 @pytest.mark.parametrize("plain, marked", [
@@ -33,3 +42,92 @@ def test_reference_slope_passes_through_its_anchor_with_the_given_slope():
     tr = reference_slope([64, 2048], -0.5, (64, 3.0), "theory")
     (x0, x1), (y0, y1) = tr["x"], tr["y"]
     assert y0 == 3.0 and abs(y1 / y0 - (x1 / x0) ** -0.5) < 1e-12 and tr["line"]["dash"] == "dash"
+
+
+class Cells(HTMLParser):
+    """Tags opened (to check nothing unexpected is) and the text of each table row's cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.rows: list[list[str]] = []
+        self.caption = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self.rows[-1].append("")
+            self._in = "cell"
+        elif tag == "caption":
+            self._in = "caption"
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th", "caption"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in == "cell":
+            self.rows[-1][-1] += data
+        elif self._in == "caption":
+            self.caption += data
+
+
+def _parse(html_text: str) -> Cells:
+    cells = Cells()
+    cells.feed(html_text)
+    cells.close()
+    return cells
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, "—"), (0.5, "0.5"), (1 / 3, "0.3333"), (-2.0 / 3.0, "-0.6667"), (123456.7, "1.235e5"),
+    (1.23456e-7, "1.235e-7"), (2048, "2048"), (16384, "16384"), (0.0, "0"), ("SP", "SP"), ("a<b", "a&lt;b"),
+])
+def test_table_numbers_have_four_significant_digits(value, text):
+    assert data_table.number(value) == text
+
+
+def test_table_lists_each_trace_with_missing_values_as_dashes():
+    fig = {"data": [{"name": "measured", "x": [1, 2, 4], "y": [0.123456, None, 3.0]},
+                    {"y": [5.0]}]}
+    cells = _parse(data_table.table(fig, "Title"))
+    assert cells.rows == [["measured", "x", "1", "2", "4"], ["y", "0.1235", "—", "3"],
+                          ["trace 1", "y", "5"]]
+    assert "default parameters" in cells.caption and "JavaScript" in cells.caption
+    assert "first" not in cells.caption  # nothing was cut
+
+
+def test_table_cuts_to_the_first_traces_and_points_and_says_so():
+    n_traces, n_points = data_table.MAX_TRACES + 3, data_table.MAX_POINTS + 10
+    fig = {"data": [{"name": f"t{i}", "x": list(range(n_points)), "y": [float(i)] * n_points}
+                    for i in range(n_traces)]}
+    html_text = data_table.table(fig, "Title")
+    cells = _parse(html_text)
+    assert cells.tags.count("tbody") == data_table.MAX_TRACES
+    x_rows = [r for r in cells.rows if len(r) > 1 and r[1] == "x"]
+    assert [r[0] for r in x_rows] == [f"t{i} (first {data_table.MAX_POINTS} of {n_points} points)"
+                                      for i in range(data_table.MAX_TRACES)]
+    assert all(r[2:] == [str(k) for k in range(data_table.MAX_POINTS)] for r in x_rows)
+    assert f"first {data_table.MAX_TRACES} of its {n_traces} traces" in cells.caption
+    assert f"first {data_table.MAX_POINTS}" in cells.caption
+
+
+def test_table_escapes_names_and_keeps_plotlys_sub_and_sup():
+    fig = {"data": [{"name": "a < b & c > d <script>alert(1)</script>", "x": [1], "y": [2]},
+                    {"name": "n<sub>out</sub> ∝ n<sup>½</sup>", "x": [1], "y": [2]}]}
+    html_text = data_table.table(fig, 'say "<hi>" & go')
+    assert "a &lt; b &amp; c &gt; d &lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+    assert "<script" not in html_text
+    assert "n<sub>out</sub> ∝ n<sup>½</sup>" in html_text
+    assert 'aria-label="Data of the figure: say &quot;&lt;hi&gt;&quot; &amp; go"' in html_text
+    cells = _parse(html_text)
+    assert set(cells.tags) <= {"div", "table", "caption", "tbody", "tr", "th", "td", "sub", "sup", "span"}
+    assert cells.rows[0][0] == "a < b & c > d <script>alert(1)</script>"
+
+
+def test_table_box_scrolls_sideways_and_is_keyboard_focusable():
+    html_text = data_table.table({"data": [{"x": [1], "y": [1]}]}, "T")
+    assert html_text.startswith('<div class="sc-demo__data" role="region" tabindex="0" aria-label="')

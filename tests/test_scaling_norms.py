@@ -92,7 +92,7 @@ def test_marchenko_pastur_fits_the_spectrum():
         d = sc.run("mp_spectrum", {"width": 512, "aspect": aspect, "seed": 3})["data"]
         edges = np.array(d["bin_edges"])
         centers, widths = (edges[1:] + edges[:-1]) / 2, np.diff(edges)
-        from spectral_condition.experiments.linear_algebra import mp_singular_density
+        from spectral_condition.experiments.preliminaries import mp_singular_density
         # L1 distance between the histogram and the density: binning and sampling noise at
         # 128…512 singular values keep it well below 0.15 (a wrong λ or scale gives > 0.5).
         mp = mp_singular_density(centers, d["lambda"])
@@ -104,7 +104,7 @@ def test_marchenko_pastur_fits_the_spectrum():
 
 
 def test_mp_density_integrates_to_one():
-    from spectral_condition.experiments.linear_algebra import mp_singular_density
+    from spectral_condition.experiments.preliminaries import mp_singular_density
     for lam in (0.25, 0.5, 1.0, 2.0, 4.0):
         s = np.linspace(0.0, 3.5, 400_001)
         assert np.trapezoid(mp_singular_density(s, lam), s) == pytest.approx(1.0, abs=2e-3), lam

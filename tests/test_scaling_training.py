@@ -1,9 +1,9 @@
 """Scaling laws of training, measured as log-log slopes across widths 64…2048 and compared with theory.
 
 Every experiment is called through the public ``spectral_condition.run``; slopes come from
-``fit.loglog_slope`` on the geometric mean over seeds of each width's value (``training.fit_slope``).
+``fit.loglog_slope`` on the geometric mean over seeds of each width's value (``exponents.fit_slope``).
 Tolerances are written next to the claims; the seed counts that make them safe are explained with
-:data:`spectral_condition.experiments.training.SEEDS12`.
+:data:`spectral_condition.exponents.SEEDS12`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,11 @@ import numpy as np
 import pytest
 
 import spectral_condition as sc
-from spectral_condition import exponents, mlp
-from spectral_condition.experiments import training as tr
+from spectral_condition import exponents, mlp, network
+from spectral_condition import exponents as tr  # fit_slope, the seed sets and the learning-rate grids
+from spectral_condition.base_learning_rates import BASE_LR
+from spectral_condition.parameterizations import network_scalings
+from spectral_condition.theory import theory_exponents
 from spectral_condition.parameterizations import PARAMETERIZATIONS
 
 
@@ -33,8 +36,10 @@ def layer_slopes(data: tuple[dict, ...], pick) -> list[float]:
 
 # ------------------------------------------------------------------------------- the exponent table
 
-TRAINING_KEYS = sorted(k for k, c in exponents.CHECKS.items()
-                       if getattr(c.measure, "func", c.measure).__module__ == tr.__name__)
+# The experiments on the network of spectral_condition.network (activation_rms trains nothing, but
+# measures that network at init).
+TRAINING_EXPERIMENTS = ("activation_rms", "update_sizes", "update_alignment", "coord_check", "lr_transfer")
+TRAINING_KEYS = sorted(k for k in exponents.CHECKS if any(k.startswith(n + "_") for n in TRAINING_EXPERIMENTS))
 
 
 def test_training_exponent_rows_cover_sections_3_to_8():
@@ -54,7 +59,7 @@ def test_training_exponent_rows_cover_sections_3_to_8():
 @pytest.mark.parametrize("steps", [1, 5])
 @pytest.mark.parametrize("quantity", ["dh", "dw"])
 def test_spectral_updates_are_flat_for_every_layer(quantity, steps):
-    """RMS(Δh_l) and ‖ΔW_l‖_*/√(n_l/n_{l-1}) are Θ(1): |slope| ≤ 0.1 for l = 1, 2, 3 (the issue's bound).
+    """RMS(Δh_l) and ‖ΔW_l‖_*/√(n_l/n_{l-1}) are Θ(1): |slope| ≤ 0.1 for l = 1, 2, 3 (the article's bound for flat).
 
     Four seeds: one seed's slope wanders by ±0.03 (module docstring of ``training``).
     """
@@ -91,7 +96,7 @@ def test_one_step_theory_for_every_parameterization_and_layer(optimizer):
                 parameterization="all")
     for p in PARAMETERIZATIONS:
         slopes = layer_slopes(data, lambda d: d["values"][p])
-        theory = tr.theory_exponents(p, optimizer)["dh"]
+        theory = theory_exponents(p, optimizer)["dh"]
         assert all(abs(s - t) <= tol for s, t in zip(slopes, theory)), (p, slopes, theory)
 
 
@@ -194,17 +199,17 @@ def test_best_learning_rate_drifts_under_sp_and_not_under_mup_or_spectral(optimi
 # ---------------------------------------------------------------------------------- the constants
 
 def test_tuned_learning_rates_are_the_best_at_width_64():
-    """TUNED_LR claims: for each parameterization and optimizer, one octave below the power of two
+    """The base learning rates claim: for each parameterization and optimizer, one octave below the power of two
     that minimizes the loss after five full-batch steps at width 64, averaged over seeds 0–2."""
     ks = np.arange(-10, 9)
-    for (p, optimizer), tuned in tr.TUNED_LR.items():
-        net = tr.dims(64)
+    for (p, optimizer), tuned in BASE_LR.items():
+        net = network.dims(64)
         mean = np.zeros(len(ks))
         for seed in range(3):
-            x, y = tr._batch(seed)
-            unit = [s.std * z for s, z in zip(tr.network_scalings(p, net, 1.0, optimizer), tr._normals(net, seed))]
+            x, y = network.batch(seed)
+            unit = [s.std * z for s, z in zip(network_scalings(p, net, 1.0, optimizer), network.normals(net, seed))]
             stack = [np.repeat(w[None], len(ks), axis=0) for w in unit]
-            lrs = [s.lr * 2.0 ** ks[:, None, None] for s in tr.network_scalings(p, net, 1.0, optimizer)]
+            lrs = [s.lr * 2.0 ** ks[:, None, None] for s in network_scalings(p, net, 1.0, optimizer)]
             losses = mlp.train(stack, x, y, mlp.make_optimizer(optimizer, lrs), 5)
             ratio = losses[-1] / losses[0]
             mean += np.where(np.isfinite(ratio), ratio, np.inf)
@@ -214,11 +219,21 @@ def test_tuned_learning_rates_are_the_best_at_width_64():
 def test_theory_reproduces_the_papers_claims():
     for optimizer in ("sgd", "adam"):
         for p in ("mup", "spectral"):
-            th = tr.theory_exponents(p, optimizer)
+            th = theory_exponents(p, optimizer)
             assert th["dh"] == [0.0, 0.0, 0.0] and th["dw"] == [0.0, 0.0, 0.0], (p, optimizer)
             assert th["rms_h"] == [0.0, 0.0, -0.5]
             assert th["rel_frobenius"][1] == -0.5 and th["rel_spectral"] == [0.0, 0.0, 0.0]
-    assert tr.theory_exponents("sp", "sgd")["dw"][2] == 1.0
-    assert tr.theory_exponents("ntp", "sgd")["dw"][1] == -0.5
+    assert theory_exponents("sp", "sgd")["dw"][2] == 1.0
+    assert theory_exponents("ntp", "sgd")["dw"][1] == -0.5
     for p in PARAMETERIZATIONS:  # at init every hidden layer has entries of size Θ(1)
-        assert tr.theory_exponents(p)["rms_h"][:2] == [0.0, 0.0]
+        assert theory_exponents(p)["rms_h"][:2] == [0.0, 0.0]
+
+
+def test_the_tuning_script_regenerates_the_committed_base_learning_rates():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "tune_base_lrs.py"
+    proc = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

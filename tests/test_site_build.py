@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import subprocess
+import sys
 import textwrap
 import zipfile
 from html import unescape
@@ -18,6 +19,10 @@ import pytest
 import spectral_condition as sc
 from conftest import PYTHON, ROOT
 from numeric_compare import mismatches
+
+if str(ROOT / "site_src" / "hooks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "site_src" / "hooks"))
+from sitebuild import data_table  # noqa: E402 - the table renderer the build itself uses
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CDN_HOSTS = re.compile(r"cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|unpkg\.com|cdn\.plot\.ly|"
@@ -128,19 +133,61 @@ def test_every_experiment_is_on_the_demo_page_with_its_native_figure(built_site)
         assert not bad, f"{p['experiment']}: {bad[:5]}"
 
 
-def test_every_demo_has_a_static_picture_for_readers_without_javascript(built_site):
-    from urllib.parse import unquote
-    from xml.etree import ElementTree
+class NoscriptTables(HTMLParser):
+    """The cells of each demo's <noscript> table: per table, per trace, the row header and its cells."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[list[tuple[str, list[str]]]]] = []
+        self._in_noscript = False
+        self._cell: list[str] | None = None
+        self._row: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "noscript":
+            self._in_noscript = True
+        elif self._in_noscript and tag == "table":
+            self.tables.append([])
+        elif self._in_noscript and tag == "tbody":
+            self.tables[-1].append([])
+        elif self._in_noscript and tag == "tr":
+            self._row = []
+        elif self._in_noscript and (tag == "td" or (tag == "th" and dict(attrs).get("scope") == "row")):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "noscript":
+            self._in_noscript = False
+        elif self._cell is not None and tag in ("td", "th"):
+            self._row.append("".join(self._cell))
+            self._cell = None
+        elif self._in_noscript and tag == "tr":
+            self.tables[-1][-1].append((self._row[0], self._row[1:]))
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_every_demo_has_a_table_of_its_figure_for_readers_without_javascript(built_site):
     text = (built_site / "demos" / "index.html").read_text(encoding="utf-8")
-    pictures = re.findall(r'<noscript><img class="sc-demo__static" alt="[^"]*" src="data:image/svg\+xml,([^"]*)"',
-                          text)
+    parser = NoscriptTables()
+    parser.feed(text)
     payloads = _demo_payloads(text)
-    assert len(pictures) == len(payloads) == len(sc.names())
-    for src, p in zip(pictures, payloads):
-        svg = ElementTree.fromstring(unquote(unescape(src)))
-        drawn = [e for e in svg.iter() if e.tag.endswith(("polyline", "circle", "rect"))]
-        assert len(drawn) > len(p["figure"]["data"]), p["experiment"]
+    assert len(parser.tables) == len(payloads) == len(sc.names())
+    for table, p in zip(parser.tables, payloads):
+        traces = p["figure"]["data"]
+        assert len(table) == min(len(traces), data_table.MAX_TRACES), p["experiment"]
+        for rows, trace in zip(table, traces):
+            want = [(axis, [data_table.number(v) for v in trace[axis][:data_table.MAX_POINTS]])
+                    for axis in ("x", "y") if axis in trace]
+            assert rows == want, p["experiment"]
+
+
+def test_demo_payloads_carry_no_raw_data(built_site):
+    # The runtime draws from the figure; the experiment's raw results stay out of the page.
+    for p in _demo_payloads((built_site / "demos" / "index.html").read_text(encoding="utf-8")):
+        assert set(p) == {"experiment", "schema", "controls", "params", "figure"}
 
 
 def test_every_demo_in_the_article_embeds_the_native_figure(built_site):
@@ -204,7 +251,7 @@ def test_a_bad_demo_fence_stops_the_build_with_a_clear_message(tmp_path, body, m
     (docs / "index.md").write_text(f"# Page\n\n```demo\n{body}\n```\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
     config.write_text(MINIMAL.format(docs=docs, site=tmp_path / "site",
-                                     hook=ROOT / "site_src" / "hooks" / "live_figures.py"))
+                                     hook=ROOT / "site_src" / "hooks" / "main.py"))
     proc = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
                           capture_output=True, text=True, cwd=tmp_path)
     out = proc.stdout + proc.stderr

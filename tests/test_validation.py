@@ -154,8 +154,8 @@ def test_every_experiment_has_a_log2_width_bounded_for_a_browser_tab(name):
     assert len(widths) == 1, "every experiment except ellipse has a parameter named exactly 'width'"
     w = widths[0]
     assert w.kind == "int" and w.log2
-    # 2048² ≈ 4.2M float64 entries (34 MB) is the largest matrix a request may build.
-    assert w.max <= 2048
+    # 2048² ≈ 4.2M float64 entries (34 MB) is the largest matrix a browser request may build.
+    assert w.upper(live=True) <= 2048
 
 
 # --- property: any valid input runs and gives plain, finite, drawable JSON --------------------------
@@ -177,7 +177,7 @@ def value_strategy(p, cap: int):
 
 
 def assert_drawable(fig: dict) -> None:
-    """The figure conventions the site relies on (DESIGN.md): basic trace types, fixed uirevision, no theme."""
+    """The figure conventions the site relies on: basic trace types, fixed uirevision, no theme."""
     assert isinstance(fig["data"], list) and fig["data"]
     for trace in fig["data"]:
         assert trace.get("type") in TRACE_TYPES, trace.get("type")

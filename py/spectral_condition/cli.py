@@ -61,7 +61,8 @@ def _list(as_json: bool) -> int:
         print(f"{name}: {sch['title']}  [section {sch['section']}, {sch['cost']}]")
         for p in get(name).params:
             label = f" ({p.label})" if p.label and p.label != p.name else ""
-            print(f"    {p.name}{label}: {p.allowed()}; default {p.default!r}")
+            tab = f" (in a browser tab up to {p.live_max:g})" if p.live_max is not None and p.live_max < p.max else ""
+            print(f"    {p.name}{label}: {p.allowed()}{tab}; default {p.default!r}")
         print()
     return 0
 

@@ -21,7 +21,7 @@ instead of k, which is what makes a learning-rate sweep fast enough for the brow
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -49,12 +49,22 @@ def phi_prime(h: np.ndarray, activation: str) -> np.ndarray:
     raise ValueError(f"unknown activation {activation!r}; allowed: {', '.join(ACTIVATIONS)}")
 
 
+def draw_weights(widths: Sequence[int], scalings: Sequence[LayerScaling],
+                 rng: np.random.Generator) -> Iterator[np.ndarray]:
+    """W_l with i.i.d. N(0, σ_l²) entries, drawn layer by layer from ``rng``, one at a time.
+
+    Lazily, so that a deep forward pass at large width never holds more than one big matrix.
+    """
+    if len(scalings) != len(widths) - 1:
+        raise ValueError("need one scaling per layer: len(scalings) == len(widths) - 1")
+    for l, s in enumerate(scalings):
+        yield s.std * rng.standard_normal((widths[l + 1], widths[l]))
+
+
 def init_weights(widths: Sequence[int], scalings: Sequence[LayerScaling],
                  rng: np.random.Generator) -> list[np.ndarray]:
     """W_l with i.i.d. N(0, σ_l²) entries, drawn layer by layer from ``rng``."""
-    if len(scalings) != len(widths) - 1:
-        raise ValueError("need one scaling per layer: len(scalings) == len(widths) - 1")
-    return [s.std * rng.standard_normal((widths[l + 1], widths[l])) for l, s in enumerate(scalings)]
+    return list(draw_weights(widths, scalings, rng))
 
 
 def forward(weights: Sequence[np.ndarray], x: np.ndarray, activation: str = "relu") -> list[np.ndarray]:

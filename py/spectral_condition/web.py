@@ -7,6 +7,11 @@ controls produced (validated strictly, against the browser budget), ``url`` opti
 a shared link, coerced to the nearest allowed value with a short note each (the same parsing as the
 command line). The answer is ``{"ok": true, "params", "figure", "notes"}`` or
 ``{"ok": false, "kind", "message"}``; a bad parameter is ``kind: "ValueError"``.
+
+:class:`Stream` answers the same request in steps, so that a page shows at once what is already
+known and a newer request can stop an older one between steps (Python in the worker cannot be
+interrupted otherwise). A sweep over widths is computed one width per step; every step's answer is
+a complete figure of the widths done so far, with ``"pending"`` listing the widths still to come.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import sweeps
 from .experiments import get, run_figure, schemas
+from .schema import validate_params
 
-__all__ = ["handle", "coerce_url", "payload", "schemas_json"]
+__all__ = ["handle", "Stream", "coerce_url", "payload", "schemas_json"]
 
 
 def coerce_url(name: str, params: dict[str, Any], url: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -39,17 +46,87 @@ def coerce_url(name: str, params: dict[str, Any], url: dict[str, str]) -> tuple[
 
 def handle(request_json: str) -> str:
     """Answer one figure request (see the module docstring) with JSON text; never raises."""
-    try:
-        request = json.loads(request_json)
-        name = request["demo"]
-        params, notes = coerce_url(name, request.get("params") or {}, request.get("url") or {})
-        out = run_figure(name, params, live=True)
-    except ValueError as e:
-        return json.dumps({"ok": False, "kind": "ValueError", "message": str(e)})
-    except Exception as e:  # noqa: BLE001 - the page shows any failure next to the figure
-        return json.dumps({"ok": False, "kind": type(e).__name__, "message": f"{type(e).__name__}: {e}"})
-    return json.dumps({"ok": True, "params": out["params"], "figure": out["figure"], "notes": notes},
-                      allow_nan=False)
+    stream = Stream(request_json)
+    while stream.step():
+        pass
+    return stream.answer()
+
+
+def _failure(e: Exception) -> dict[str, Any]:
+    if isinstance(e, ValueError):
+        return {"ok": False, "kind": "ValueError", "message": str(e)}
+    return {"ok": False, "kind": type(e).__name__, "message": f"{type(e).__name__}: {e}"}
+
+
+class Stream:
+    """One figure request, answered in steps; never raises.
+
+    ``step()`` does the next piece of work and returns True while more remain; ``answer()`` is the
+    JSON text of the figure as far as it has got. The first step is the answer from what is already
+    computed (at once, if anything is), then one width per step up to the requested width.
+    """
+
+    def __init__(self, request_json: str) -> None:
+        self._answer: dict[str, Any] | None = None
+        self._targets: list[int | None] = []
+        try:
+            request = json.loads(request_json)
+            self.name = request["demo"]
+            exp = get(self.name)
+            params, self.notes = coerce_url(self.name, request.get("params") or {}, request.get("url") or {})
+            self.params = validate_params(exp.params, params, self.name, live=True)
+            if exp.sweep:
+                (width,) = [p for p in exp.params if p.name == "width"]
+                self._targets = [w for w in width.values(live=True) if w <= self.params["width"]]
+            else:
+                self._targets = [None]
+        except Exception as e:  # noqa: BLE001 - the page shows any failure next to the figure
+            self._answer = _failure(e)
+            return
+        self._known_prefix()
+
+    def _known_prefix(self) -> None:
+        """Drop the targets whose answer is already computed, and answer the largest of them."""
+        if self._targets == [None]:
+            return
+        limit = self._targets[-1] + 1
+        while True:
+            known = [w for w in self._targets if w < limit]
+            if not known:
+                return
+            try:
+                with sweeps.known_only():
+                    self._run(known[-1])
+            except sweeps.NotKnown as e:
+                limit = e.width
+                continue
+            except Exception as e:  # noqa: BLE001
+                self._answer, self._targets = _failure(e), []
+                return
+            self._targets = [w for w in self._targets if w > known[-1]]
+            return
+
+    def _run(self, width: int | None) -> None:
+        params = self.params if width is None else {**self.params, "width": width}
+        out = run_figure(self.name, params, live=True)
+        self._answer = {"ok": True, "params": out["params"], "figure": out["figure"], "notes": self.notes,
+                        "pending": [w for w in self._targets if w is not None and w > (width or 0)]}
+
+    def step(self) -> bool:
+        """Compute the next width (or the whole figure); False once the answer is complete."""
+        if self._targets:
+            width = self._targets.pop(0)
+            try:
+                self._run(width)
+            except Exception as e:  # noqa: BLE001
+                self._answer, self._targets = _failure(e), []
+        return bool(self._targets)
+
+    def answer(self) -> str:
+        """The JSON text of the answer so far (``pending`` lists the widths still to compute)."""
+        if self._answer is None:
+            return json.dumps({"ok": True, "params": None, "figure": None, "notes": [], "pending": self._targets})
+        return json.dumps(self._answer, allow_nan=False)
 
 
 def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str, Any]:

@@ -1,19 +1,22 @@
-/* The site's one Python: Pyodide + NumPy + spectral_condition, in a classic Web Worker.
+/* The tab's one Python: Pyodide, NumPy and spectral_condition in a module Web Worker.
  *
  * Messages in:  {type: "init", indexURL, packageURL}
- *               {type: "run", id, key, demo, params}      (key: which figure on the page)
- * Messages out: {type: "progress", phase, percent}
+ *               {type: "run", id, key, request}          (key: which figure on the page; request:
+ *                                                         what spectral_condition.web.Stream reads)
+ * Messages out: {type: "progress", phase, percent, detail}
  *               {type: "ready", python, numpy, ms}
  *               {type: "fatal", message}                   (the runtime cannot start)
- *               {type: "result", id, key, params, figure, ms}
- *               {type: "error", id, key, message, kind}    (kind "ValueError": bad parameters)
+ *               {type: "answer", id, key, answer, final}   (answer: a web.Stream answer; partial ones,
+ *                                                         final: false, list the widths still pending)
+ *               {type: "abandoned", id, key}               (a newer request for the same figure won)
+ * Every run request ends in exactly one final answer or one "abandoned".
  *
- * Python runs synchronously and blocks this worker, so run requests that arrive meanwhile queue up.
- * Before each run the worker yields once, lets every queued message arrive, and keeps only the
- * newest request per figure: a dragged slider costs one run per result the reader can see.
+ * A request is answered by a web.Stream: at once with what is already computed (the widths a sweep
+ * knows), then one width per step. Python runs synchronously and blocks this worker, so the worker
+ * yields between steps: requests that arrived meanwhile are read then, and a newer request for a
+ * figure abandons the older one's stream. Steps go to the most recently requested figure first; the
+ * others continue when it is done.
  */
-"use strict";
-
 const PHASES = {
   // [start, end] of each phase on the progress bar. Downloads fill the first part of the
   // runtime phase; compiling and starting CPython the rest, which has no finer signal.
@@ -22,11 +25,11 @@ const PHASES = {
   package: [95, 100],
 };
 
-let pyodide = null;
-let runPy = null;
+let python = null; // the package's door (python-package.js); null until ready and once broken
 let phase = "runtime";
 const loads = new Map(); // url -> {loaded, total} of downloads in the current phase
-const queue = new Map(); // key -> newest pending run request
+const queue = new Map(); // key -> newest run request not opened yet
+const streams = new Map(); // key -> {id, stream}, in the order of their requests (newest last)
 let pumping = false;
 
 function progress(fraction, detail = "") {
@@ -100,6 +103,12 @@ self.fetch = async function (input, init) {
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 };
 
+// Pyodide leaves the promise of a download that failed unhandled; withFailure already reports that
+// request by name, so letting the rejection through would only add a second, vaguer error.
+self.addEventListener("unhandledrejection", (event) => {
+  if (failedRequest) event.preventDefault();
+});
+
 function withFailure(promise, what) {
   // Poll for a failed request while Pyodide waits on something that will never arrive.
   return new Promise((resolve, reject) => {
@@ -120,29 +129,16 @@ function withFailure(promise, what) {
   });
 }
 
-const PY_SETUP = `
-import json, sys
-if "/lib/spectral" not in sys.path:
-    sys.path.insert(0, "/lib/spectral")
-import spectral_condition as _sc
-
-def _sc_run(name, params_json):
-    try:
-        out = _sc.run_figure(name, json.loads(params_json))
-    except ValueError as e:
-        return json.dumps({"ok": False, "kind": "ValueError", "message": str(e)})
-    except Exception as e:
-        return json.dumps({"ok": False, "kind": type(e).__name__, "message": f"{type(e).__name__}: {e}"})
-    return json.dumps({"ok": True, "params": out["params"], "figure": out["figure"]}, allow_nan=False)
-
-_sc_run
-`;
-
 async function init({ indexURL, packageURL }) {
   const t0 = performance.now();
   startPhase("runtime");
-  importScripts(indexURL + "pyodide.js");
-  pyodide = await withFailure(
+  let loadPyodide;
+  try {
+    ({ loadPyodide } = await import(indexURL + "pyodide.mjs"));
+  } catch (e) {
+    throw new Error(`could not load the Python runtime (pyodide.mjs: ${e && e.message ? e.message : e})`);
+  }
+  const pyodide = await withFailure(
     loadPyodide({ indexURL, stdout: () => {}, stderr: (s) => console.warn("[python]", s) }),
     "could not load the Python runtime",
   );
@@ -156,7 +152,7 @@ async function init({ indexURL, packageURL }) {
   );
   try {
     // loadPackage only logs a failure and resolves; importing is the real check.
-    pyodide.runPython("import numpy");
+    pyodide.pyimport("numpy").destroy();
   } catch (e) {
     throw new Error(`NumPy did not load (${problems.join("; ") || e.message})`);
   }
@@ -165,13 +161,98 @@ async function init({ indexURL, packageURL }) {
   startPhase("package");
   const response = await fetch(packageURL);
   if (!response.ok) throw new Error(`could not load the spectral_condition package (HTTP ${response.status})`);
-  const archive = await response.arrayBuffer();
-  pyodide.unpackArchive(archive, "zip", { extractDir: "/lib/spectral" });
-  runPy = pyodide.runPython(PY_SETUP);
-  const numpyVersion = pyodide.runPython("import numpy; numpy.__version__");
-  const pythonVersion = pyodide.runPython("import sys; sys.version.split()[0]");
+  const archive = new Uint8Array(await response.arrayBuffer());
+  // The helper comes from the same build as this worker: same version query.
+  const door = await import(`./python-package.js${new URL(import.meta.url).search}`);
+  const installed = door.installPackage(pyodide, archive);
+  const { python: pythonVersion, numpy: numpyVersion } = door.versions(pyodide);
+  python = installed;
   progress(1);
   postMessage({ type: "ready", python: pythonVersion, numpy: numpyVersion, ms: performance.now() - t0 });
+}
+
+function post(id, key, answer, final) {
+  postMessage({ type: "answer", id, key, answer, final });
+}
+
+// A web.Stream answers Python's own exceptions, so a throw is the runtime itself failing (out of
+// memory, a fatal Pyodide error). Answer the request, then die loudly so the page replaces this
+// worker on the next input.
+function runtimeFailed(id, key, e) {
+  python = null;
+  const message = `the Python runtime failed (${e && e.message ? e.message : e})`;
+  post(id, key, { ok: false, kind: "RuntimeError", message }, true);
+  setTimeout(() => { throw e; });
+}
+
+function destroy(stream) {
+  try {
+    stream.destroy();
+  } catch (e) {
+    // Already gone with a failed runtime: nothing left to free.
+  }
+}
+
+// A newer request for `key` arrived: drop the older one, whether still queued or streaming.
+function abandon(key) {
+  const waiting = queue.get(key);
+  if (waiting) {
+    queue.delete(key);
+    postMessage({ type: "abandoned", id: waiting.id, key });
+  }
+  const open = streams.get(key);
+  if (open) {
+    streams.delete(key);
+    destroy(open.stream);
+    postMessage({ type: "abandoned", id: open.id, key });
+  }
+}
+
+// Open a stream per queued request and post what is known at once: a sweep whose widths are all
+// computed is answered here, without a step.
+function openQueued() {
+  for (const [key, req] of [...queue]) {
+    queue.delete(key);
+    let stream = null;
+    try {
+      stream = python.open(req.request);
+      const first = stream.answer();
+      const done = !first.ok || (first.figure !== null && first.pending.length === 0);
+      if (done) {
+        destroy(stream);
+        post(req.id, key, first, true);
+        continue;
+      }
+      if (first.figure !== null) post(req.id, key, first, false);
+    } catch (e) {
+      if (stream) destroy(stream);
+      runtimeFailed(req.id, key, e);
+      return;
+    }
+    streams.set(key, { id: req.id, stream });
+  }
+}
+
+// One step of the most recently requested figure's stream.
+function stepNewest() {
+  const key = [...streams.keys()].pop();
+  const { id, stream } = streams.get(key);
+  let more;
+  let answer;
+  try {
+    more = stream.step();
+    answer = stream.answer();
+  } catch (e) {
+    streams.delete(key);
+    destroy(stream);
+    runtimeFailed(id, key, e);
+    return;
+  }
+  if (!more) {
+    streams.delete(key);
+    destroy(stream);
+  }
+  post(id, key, answer, !more);
 }
 
 // A macrotask boundary behind every message already posted to this worker (same task source).
@@ -183,33 +264,16 @@ function yieldToMessages() {
   });
 }
 
+// No stream is held across an await: onmessage may abandon (destroy) any of them meanwhile.
 async function pump() {
   if (pumping) return;
   pumping = true;
   try {
-    while (queue.size) {
+    while (python && (queue.size || streams.size)) {
       await yieldToMessages();
-      const [key, req] = queue.entries().next().value;
-      queue.delete(key);
-      const t0 = performance.now();
-      let out;
-      try {
-        out = JSON.parse(runPy(req.demo, JSON.stringify(req.params)));
-      } catch (e) {
-        // Python's own exceptions are answered by _sc_run, so this is the runtime itself failing
-        // (out of memory, a fatal Pyodide error). Answer the request, then die loudly so the page
-        // replaces this worker on the next input.
-        postMessage({ type: "error", id: req.id, key, kind: "RuntimeError",
-                      message: `the Python runtime failed (${e && e.message ? e.message : e})` });
-        setTimeout(() => { throw e; });
-        return;
-      }
-      const ms = performance.now() - t0;
-      if (out.ok) {
-        postMessage({ type: "result", id: req.id, key, params: out.params, figure: out.figure, ms });
-      } else {
-        postMessage({ type: "error", id: req.id, key, kind: out.kind, message: out.message, ms });
-      }
+      if (!python) break;
+      if (queue.size) openQueued();
+      else if (streams.size) stepNewest();
     }
   } finally {
     pumping = false;
@@ -219,9 +283,9 @@ async function pump() {
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "run") {
-    queue.delete(msg.key); // re-insert so the order of figures follows the newest request
+    abandon(msg.key);
     queue.set(msg.key, msg);
-    if (runPy) pump();
+    if (python) pump();
   } else if (msg.type === "init") {
     init(msg).then(
       () => pump(),

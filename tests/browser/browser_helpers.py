@@ -22,6 +22,19 @@ def width_experiment() -> str:
     return names[0]
 
 
+def sweep_experiment(cost: str = "norm") -> str:
+    """The first experiment whose answer streams width by width (schema ``sweep``), of the given cost."""
+    names = [n for n, s in sc.schemas().items() if s.get("sweep") and s["cost"] == cost]
+    assert names, f"no registered sweep experiment of cost {cost!r}"
+    return names[0]
+
+
+def live_widths(name: str) -> list[int]:
+    """Every width the slider offers, smallest first."""
+    w = param(name, "width")
+    return [2 ** k for k in range(w["min"].bit_length() - 1, w["live_max"].bit_length())]
+
+
 def choice_param() -> tuple[str, dict[str, Any]]:
     """(experiment, param) of a choice parameter, preferring one named 'parameterization'."""
     found = [(n, p) for n, s in sc.schemas().items() for p in s["params"] if p["kind"] == "choice"]
@@ -73,10 +86,8 @@ def chart(page, name: str, nth: int = 0) -> dict[str, Any]:
         "el => JSON.parse(JSON.stringify({data: el.data, title: el.layout.title}))")
 
 
-def assert_matches_native(page, name: str, nth: int = 0) -> dict[str, Any]:
-    """Every number in the chart equals what CPython computes for the params the page shows."""
-    params = shown_params(page, name, nth)
-    shown = chart(page, name, nth)
+def assert_chart_is_native(name: str, params: dict[str, Any], shown: dict[str, Any]) -> None:
+    """``shown`` (as :func:`chart` reads it) equals what CPython computes at ``params``."""
     native = sc.run_figure(name, params)["figure"]
     # Plotly adds bookkeeping keys (uid, ...) to traces; compare the figure's own keys.
     data = [{k: tr.get(k) for k in want} for tr, want in zip(shown["data"], native["data"])]
@@ -84,7 +95,46 @@ def assert_matches_native(page, name: str, nth: int = 0) -> dict[str, Any]:
     bad = mismatches(native["data"], data, rel=REL)
     assert not bad, f"{name} {params}: {len(bad)} values differ from native, first: {bad[:5]}"
     assert shown["title"] == native["layout"]["title"]
+
+
+def assert_matches_native(page, name: str, nth: int = 0) -> dict[str, Any]:
+    """Every number in the chart equals what CPython computes for the params the page shows."""
+    params = shown_params(page, name, nth)
+    assert_chart_is_native(name, params, chart(page, name, nth))
     return params
+
+
+# Each drawn answer sets data-pending and data-params on the root and hands the figure to Plotly in
+# one task; an observer of data-params therefore sees every answer once, with its chart in place.
+RECORD_DRAWS = """([name, nth]) => {
+  const el = document.querySelectorAll(`[data-demo="${name}"]`)[nth];
+  const plot = el.querySelector('.js-plotly-plot');
+  const busy = el.querySelector('.sc-demo__busy');
+  el.__draws = [];
+  new MutationObserver(() => el.__draws.push({
+    params: JSON.parse(el.dataset.params), pending: JSON.parse(el.dataset.pending),
+    busy: el.classList.contains('sc-demo--busy') && el.getAttribute('aria-busy') === 'true',
+    busyText: busy.textContent,
+    data: JSON.parse(JSON.stringify(plot.data)), title: JSON.parse(JSON.stringify(plot.layout.title)),
+  })).observe(el, {attributes: true, attributeFilter: ['data-params']});
+}"""
+
+
+def record_draws(page, name: str, nth: int = 0) -> None:
+    """From now on, keep every answer the demo draws (see :func:`draws`)."""
+    page.evaluate(RECORD_DRAWS, [name, nth])
+
+
+def draws(page, name: str, nth: int = 0, start: int = 0) -> list[dict[str, Any]]:
+    """The answers drawn since :func:`record_draws`, from the ``start``-th on: {params, pending, busy,
+    busyText, data, title} each, ``data`` and ``title`` as :func:`chart` reads them."""
+    return page.evaluate("""([name, nth, start]) =>
+        document.querySelectorAll(`[data-demo="${name}"]`)[nth].__draws.slice(start)""", [name, nth, start])
+
+
+def draw_count(page, name: str, nth: int = 0) -> int:
+    return page.evaluate("""([name, nth]) =>
+        document.querySelectorAll(`[data-demo="${name}"]`)[nth].__draws.length""", [name, nth])
 
 
 def pages_with_demos(site: Path) -> list[str]:
@@ -122,7 +172,8 @@ def step_width(page, name: str, nth: int = 0) -> int:
     slider = root(page, name, nth).locator('input[name="width"]')
     slider.focus()
     start = shown_params(page, name, nth)["width"]
-    key, expected = ("ArrowRight", start * 2) if start < param(name, "width")["max"] else ("ArrowLeft", start // 2)
+    top = param(name, "width")["live_max"]  # the slider's top: the browser budget
+    key, expected = ("ArrowRight", start * 2) if start < top else ("ArrowLeft", start // 2)
     page.keyboard.press(key)
     wait_params(page, name, "width", expected, nth)
     return expected

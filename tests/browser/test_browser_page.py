@@ -1,9 +1,13 @@
-"""The page around the figures: palette, phone width, print, math. No Python needed for these."""
+"""The page around the figures: palette, phone width, print, math, and the page without JavaScript."""
 
 from __future__ import annotations
 
+import json
+import math
+
 import pytest
 
+import spectral_condition as sc
 from browser_helpers import chart, root, width_experiment
 
 pytestmark = pytest.mark.browser
@@ -88,15 +92,42 @@ def test_math_is_typeset_by_the_sites_katex(page, site_server, built_site):
     assert left == [], f"math left untypeset: {left[:3]}"
 
 
-def test_without_javascript_each_demo_shows_its_static_picture(browser, site_server):
-    context = browser.new_context(java_script_enabled=False)
+def _shown_number_matches(text: str, value) -> bool:
+    """A table cell against the native value: "—" for None, else equal to 4 significant digits."""
+    if value is None:
+        return text == "—"
+    return math.isclose(float(text), value, rel_tol=5e-4)
+
+
+def test_without_javascript_each_demo_shows_a_table_of_its_figure(browser, site_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 800})
     try:
         page = context.new_page()
         page.goto(site_server + "demos/")
-        pictures = page.locator(".sc-demo noscript img, .sc-demo img.sc-demo__static")
-        assert pictures.count() == page.locator(".sc-demo").count() > 0
-        for img in pictures.all():
-            img.scroll_into_view_if_needed()
-            assert img.evaluate("el => el.complete && el.naturalWidth") > 0
+        demos = page.locator(".sc-demo")
+        assert demos.count() == len(sc.names())
+        for i in range(demos.count()):
+            demo = demos.nth(i)
+            name = demo.get_attribute("data-demo")
+            box = demo.locator(".sc-demo__data")
+            assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")
+            table = box.locator("table")
+            table.scroll_into_view_if_needed()
+            assert table.is_visible(), name
+            assert "JavaScript" in table.locator("caption").inner_text()
+            rows = table.locator("tbody").first.evaluate(
+                """tb => Array.from(tb.rows).map(r => [r.querySelector('th[scope=row]').textContent,
+                                                      Array.from(r.cells).filter(c => c.tagName === 'TD')
+                                                           .map(c => c.textContent)])""")
+            trace = sc.run_figure(name, json.loads(demo.get_attribute("data-params")))["figure"]["data"][0]
+            assert [axis for axis, _ in rows] == [axis for axis in ("x", "y") if axis in trace], name
+            for axis, cells in rows:
+                want = trace[axis][:len(cells)]
+                assert len(cells) == min(len(trace[axis]), 64), (name, axis)
+                assert all(_shown_number_matches(t, v) for t, v in zip(cells, want)), (name, axis, cells, want)
+            # The table scrolls inside its box; the page itself never scrolls sideways.
+            assert box.evaluate("el => el.getBoundingClientRect().right") <= 390 + 0.5, name
+        overflow = page.evaluate("document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
     finally:
         context.close()

@@ -1,47 +1,43 @@
-// Run spectral_condition under Pyodide 0.27.7 in Node.js: the same files CPython imports.
-// Usage: node run.mjs PYODIDE_DIR PACKAGE_DIR REQUESTS_JSON   (REQUESTS_JSON: [{name, params}, ...])
-// Prints one JSON line: {"numpy": version, "results": [run_figure output or {"error": msg}], "ms": [...]}
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+// Answers figure requests under Pyodide 0.27.7 in Node.js through the browser worker's own door:
+// site_src/js/python-package.js installs the package zip and calls spectral_condition.web.
+// Usage: node run.mjs PYODIDE_DIR PACKAGE_ZIP < ITEMS_JSON
+//   items: [{request, stream}], request as web.handle reads it; stream: answer it step by step, as
+//   the worker does, instead of at once.
+// Prints one JSON line: {"numpy": version, "results": [...], "ms": [...]}, a result being the answer
+// (web.handle), or for a stream the list of its answers: the first one, then one after each step.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { loadPyodide } from "pyodide";
+import { installPackage, versions } from "../../site_src/js/python-package.js";
 
-const [pyodideDir, packageDir, requestsJson] = process.argv.slice(2);
-const requests = JSON.parse(requestsJson);
+const [pyodideDir, packageZip] = process.argv.slice(2);
+const items = JSON.parse(readFileSync(0, "utf-8"));
 
 const pyodide = await loadPyodide({ indexURL: resolve(pyodideDir) + "/", stdout: () => {}, stderr: () => {} });
 await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: () => {} });
-// loadPackage only logs a failure, so check the import ourselves.
-const numpyVersion = pyodide.runPython("import numpy; numpy.__version__");
+// A plain Uint8Array, as the worker passes: Pyodide cannot unpack a Node.js Buffer.
+const door = installPackage(pyodide, new Uint8Array(readFileSync(packageZip)));
 
-function copyTree(src, dst) {
-  pyodide.FS.mkdirTree(dst);
-  for (const name of readdirSync(src)) {
-    const path = join(src, name);
-    if (statSync(path).isDirectory()) {
-      if (name !== "__pycache__") copyTree(path, join(dst, name));
-    } else if (name.endsWith(".py")) {
-      pyodide.FS.writeFile(join(dst, name), readFileSync(path));
+function streamed(request) {
+  const stream = door.open(request);
+  try {
+    const answers = [stream.answer()];
+    let more = true;
+    while (more) {
+      more = stream.step();
+      answers.push(stream.answer());
     }
+    return answers;
+  } finally {
+    stream.destroy();
   }
 }
-copyTree(resolve(packageDir), "/home/pyodide/pkg/" + relative(resolve(packageDir, ".."), resolve(packageDir)));
-pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/pkg'); import spectral_condition");
 
 const results = [];
 const ms = [];
-const call = pyodide.runPython(`
-import json, spectral_condition
-def call(name, params_json):
-    try:
-        return json.dumps(spectral_condition.run_figure(name, json.loads(params_json)), allow_nan=False)
-    except ValueError as e:
-        return json.dumps({"error": str(e)})
-call`);
-for (const { name, params } of requests) {
+for (const { request, stream } of items) {
   const t0 = performance.now();
-  const out = call(name, JSON.stringify(params));
+  results.push(stream ? streamed(request) : door.ask(request));
   ms.push(performance.now() - t0);
-  results.push(JSON.parse(out));
 }
-call.destroy();
-console.log(JSON.stringify({ numpy: numpyVersion, results, ms }));
+console.log(JSON.stringify({ numpy: versions(pyodide).numpy, results, ms }));

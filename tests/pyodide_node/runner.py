@@ -1,9 +1,18 @@
-"""Run experiments under Pyodide in Node.js from Python (tests and the benchmark share this)."""
+"""Run experiments under Pyodide in Node.js from Python (tests and the benchmark share this).
+
+The package goes in as the zip the site serves (the same files CPython imports), and every request
+is answered through the browser worker's own door (site_src/js/python-package.js): at once by
+``spectral_condition.web.handle``, or step by step by ``spectral_condition.web.Stream`` as the worker
+answers it.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +35,32 @@ def available() -> str | None:
     return None
 
 
+def package_zip() -> bytes:
+    """The package's Python files under ``spectral_condition/``, the layout of the site's zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(PACKAGE_DIR.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                z.write(path, path.relative_to(PACKAGE_DIR.parent).as_posix())
+    return buf.getvalue()
+
+
 def run_in_pyodide(requests: list[dict[str, Any]], timeout: float = 600) -> dict[str, Any]:
-    """Run ``[{name, params}, ...]`` in one Pyodide; returns {numpy, results, ms}."""
-    proc = subprocess.run(["node", str(SCRIPT), str(PYODIDE_DIR), str(PACKAGE_DIR), json.dumps(requests)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    """Run ``[{name, params, url?, stream?}, ...]`` in order in one Pyodide; returns {numpy, results, ms}.
+
+    ``url`` holds raw text from a link, as a page sends it; each result is web.handle's answer,
+    ``{"ok": true, "params", "figure", "notes"}`` or ``{"ok": false, "kind", "message"}``. With
+    ``stream`` true the request goes through web.Stream as the worker runs it, and its result is the
+    list of answers: the first (what was already computed), then one after each step.
+    """
+    wire = [{"request": {"demo": r["name"], "params": r["params"], **({"url": r["url"]} if "url" in r else {})},
+             "stream": bool(r.get("stream"))}
+            for r in requests]
+    with tempfile.NamedTemporaryFile(suffix=".zip") as archive:
+        archive.write(package_zip())
+        archive.flush()
+        proc = subprocess.run(["node", str(SCRIPT), str(PYODIDE_DIR), archive.name], input=json.dumps(wire),
+                              cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(f"Pyodide under Node failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

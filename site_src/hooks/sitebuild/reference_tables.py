@@ -1,4 +1,4 @@
-"""MkDocs hook: the reference tables, computed by the package when the site is built.
+"""The reference tables, computed by the package when the site is built.
 
 Two fences, registered with pymdownx.superfences in ``on_config``:
 
@@ -17,17 +17,13 @@ way pymdownx.arithmatex (generic mode) wraps it, so the site's KaTeX typesets it
 from __future__ import annotations
 
 import html
-import importlib
 import re
-import sys
 from fractions import Fraction
-from pathlib import Path
 
-import markdown
 from mkdocs.exceptions import PluginError
 from pymdownx.superfences import SuperFencesException
 
-ROOT = Path(__file__).resolve().parents[2]
+from . import fences, package
 
 LAYER_KINDS = {
     "input": ("input", r"n_0 = d \to n"),
@@ -41,23 +37,6 @@ PM = "\\pm "  # KaTeX: ±
 
 class TableFenceError(SuperFencesException, PluginError):
     """Raised from a fence so that SuperFences re-raises it and MkDocs stops the build."""
-
-
-def _package(module: str):
-    # The live_figures hook re-imports the package from py/ on every build; import lazily, at
-    # render time, so these tables use that same fresh copy rather than one cached at startup.
-    py = str(ROOT / "py")
-    if py not in sys.path:
-        sys.path.insert(0, py)
-    return importlib.import_module(module)
-
-
-def _inline(text: str) -> str:
-    """Markdown with $…$ math to inline HTML (a fresh converter: the page's own is mid-render)."""
-    md = markdown.Markdown(extensions=["pymdownx.arithmatex"],
-                           extension_configs={"pymdownx.arithmatex": {"generic": True}})
-    out = md.convert(text).strip()
-    return re.sub(r"^<p>(.*)</p>$", r"\1", out, flags=re.S)
 
 
 def _math(tex: str) -> str:
@@ -104,7 +83,7 @@ def _validate(language, inputs, options, attrs, md) -> bool:
 
 def format_exponents(source, language, class_name, options, md, **kwargs) -> str:
     try:
-        rows = _package("spectral_condition.exponents").table()
+        rows = package.get("spectral_condition.exponents").table()
     except Exception as e:  # a broken measurement must stop the build, naming the cause
         raise TableFenceError(f"exponents fence: spectral_condition.exponents.table() failed: {e!r}") from e
     if not rows:
@@ -120,8 +99,8 @@ def format_exponents(source, language, class_name, options, md, **kwargs) -> str
             f'data-theory="{_attr(repr(theory))}" data-measured="{_attr(repr(measured))}" '
             f'data-tolerance="{_attr(repr(tol))}" data-ok="{str(ok).lower()}">'
             f'<td><a href="{_page_of(int(r["section"]))}">{int(r["section"])}</a></td>'
-            f"<td>{_inline(r['quantity'])}</td>"
-            f"<td>{_inline(r['setting'])}</td>"
+            f"<td>{fences.inline_html(r['quantity'])}</td>"
+            f"<td>{fences.inline_html(r['setting'])}</td>"
             f"<td>{_math(_exponent_tex(theory))}</td>"
             f"<td>{_math(f'{measured:+.3f}')}</td>"
             f"<td>{_math(PM + _number_tex(tol))}</td>"
@@ -139,8 +118,8 @@ def _page_of(section: int) -> str:
 
 def format_parameterizations(source, language, class_name, options, md, **kwargs) -> str:
     try:
-        par = _package("spectral_condition.parameterizations")
-        labels = _package("spectral_condition.figures.common").PARAM_LABELS
+        par = package.get("spectral_condition.parameterizations")
+        labels = package.get("spectral_condition.plot").PARAM_LABELS
         rows = par.table()
     except Exception as e:
         raise TableFenceError(f"parameterizations fence: the package's table failed: {e!r}") from e
@@ -175,9 +154,6 @@ FENCES = [
 
 
 def on_config(config, **kwargs):
-    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
-    names = {f.get("name") for f in fences}
     for fence in FENCES:
-        if fence["name"] not in names:
-            fences.append(fence)
+        fences.add(config, fence)
     return config

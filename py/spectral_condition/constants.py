@@ -1,0 +1,24 @@
+"""Numbers every experiment and every exponent check shares: tolerances, sweeps and fit ranges.
+
+One place for each, so that the figures, the page's exponent table and the tests measure alike.
+"""
+
+from __future__ import annotations
+
+# The widths every exponent check fits a log-log slope over.
+FIT_WIDTHS = (64, 2048)
+
+# ‖W‖_* to this relative accuracy: far below what a log-log figure or slope can show (three digits
+# at best), and tighter costs iterations the browser would feel.
+NORM_TOL = 1e-6
+
+# Sweeps run over the powers of two from these widths up to the width the reader picks.
+MATRIX_SWEEP_START = 16    # single matrices (sections 2, 4, 6)
+NETWORK_SWEEP_START = 32   # trained networks (sections 3, 5–8)
+
+# One unrelated input's |cos| with a fixed direction varies by a factor of ten: average this many.
+UNRELATED_INPUTS = 32
+
+# A loss this many times its initial value means the run has left any regime a figure can show
+# (activations ~1e5 times their start): its numbers are overflow noise and are reported as None.
+DIVERGED = 1e10

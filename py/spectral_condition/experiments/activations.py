@@ -1,0 +1,64 @@
+"""Section 3, activations: RMS(h_l) of every layer against width at initialization, beside its figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import mlp, network, norms, sweeps
+from ..constants import NETWORK_SWEEP_START
+from ..fit import powers_of_two
+from ..params import SEED, parameterization, sweep_width
+from ..parameterizations import layer_kinds
+from ..plot import PARAM_LABELS, axis, chosen_width, figure, layer_traces, layout, slope_label, width_axis
+from ..registry import experiment
+from ..schema import Param
+from ..theory import theory_exponents
+
+
+def activation_rms_figure(result: dict[str, Any]) -> dict[str, Any]:
+    d = result["data"]
+    widths, layers, theory = d["widths"], d["layers"], d["theory"]
+    traces = layer_traces(widths, d["rms"], layers, theory, 1, True)
+    traces += chosen_width(widths[-1], [v for ys in d["rms"] for v in ys], 1, True)
+    label = PARAM_LABELS[d["parameterization"]]
+    shrink = theory[-1] < 0
+    title = (f"{label} at init: RMS(h_l) flat in n for l < L" +
+             (f"; readout RMS(h_L) {slope_label(theory[-1])} by design" if shrink else ", readout too"))
+    lay = layout(title, width_axis(widths, i=1, domain=[0.0, 1.0]), axis("RMS(h_l) at initialization", log=True),
+                 annotations=[{"text": "dashed: theory slope per layer", "xref": "paper", "yref": "paper",
+                               "x": 1.0, "y": 1.02, "xanchor": "right", "yanchor": "bottom",
+                               "showarrow": False}])
+    return figure(traces, lay)
+
+
+@experiment("activation_rms", sweep=True, title="RMS(h_l) of every layer against width, at initialization", section=3,
+            params=(sweep_width(512, NETWORK_SWEEP_START),
+                    Param("depth", "int", 4, label="depth L", min=2, max=6, step=1,
+                          help="number of weight matrices (L − 1 hidden widths n)"),
+                    parameterization(), SEED),
+            figure=activation_rms_figure)
+def activation_rms(width: int, depth: int, parameterization: str, seed: int) -> dict:
+    """RMS(h_l) at initialization for every layer l against width n.
+
+    Entries of W_l are N(0, σ_l²) and independent of the layer input a_{l-1}, so each entry of
+    h_l = W_l a_{l-1} is Gaussian with variance σ_l²‖a_{l-1}‖²: RMS(h_l) = σ_l ‖a_{l-1}‖ up to a
+    law-of-large-numbers error. With σ_l = 1/√n_{l-1} and ‖a_{l-1}‖ = Θ(√n_{l-1}) that is Θ(1), at
+    every width: entries of size Θ(1), ‖h_l‖₂ = Θ(√n_l). μP and spectral start the readout smaller
+    (σ_L ∝ 1/n), so RMS(h_L) ∝ n^{-1/2} at init, by design: the readout's update, which is Θ(1),
+    must dominate it once training starts.
+    """
+    widths = powers_of_two(NETWORK_SWEEP_START, width)
+    rms = sweeps.points(_activation_rms_point, widths, depth=depth, parameterization=parameterization, seed=seed)
+    return {"widths": widths, "parameterization": parameterization, "depth": depth,
+            "layers": layer_kinds(depth), "rms": sweeps.by_layer(rms),
+            "theory": theory_exponents(parameterization, "sgd", depth)["rms_h"]}
+
+
+def _activation_rms_point(n: int, depth: int, parameterization: str, seed: int) -> list[float]:
+    x, _ = network.batch(seed)
+    rms, a = [], x
+    for w in network.draw_weights(parameterization, network.dims(n, depth), seed):
+        h = a @ w.T
+        rms.append(norms.rms(h))
+        a = mlp.phi(h, "relu")
+    return rms

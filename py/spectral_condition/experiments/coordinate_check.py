@@ -1,0 +1,112 @@
+"""Section 7, the coordinate check of microsoft/mup: activation size per layer against width, one panel
+per training step, beside its figure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import mlp, network, norms, sweeps
+from ..constants import NETWORK_SWEEP_START
+from ..fit import powers_of_two
+from ..params import OPTIMIZER, SEED, parameterization, sweep_width
+from ..parameterizations import layer_kinds
+from ..plot import (OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, domains, figure, layer_traces, layout,
+                    log_range, panel_title, slope_label, suffix, width_axis)
+from ..registry import experiment
+from ..schema import Param
+from ..theory import theory_exponents
+
+
+def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
+    d = result["data"]
+    widths, layers, panels = d["widths"], d["layers"], d["panels"]
+    spans = domains(len(panels), gap=0.03)
+    readout_shrinks = d["quantity"] == "h" and panels[0] == 1 and d["theory"][0][-1] < 0
+    yrange = log_range([v for series in d["values"] for ys in series for v in ys])
+    traces, annotations, extra = [], [], {}
+    for i, (t, series, theory) in enumerate(zip(panels, d["values"], d["theory"]), start=1):
+        traces += layer_traces(widths, series, layers, theory, i, i == 1)
+        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i, i == 1)
+        annotations.append(panel_title(i, "step 1 (init)" if t == 1 else f"step {t}"))
+        extra[f"xaxis{suffix(i)}"] = width_axis(widths, i=i, domain=spans[i - 1])
+        ylabel = ("RMS(h_l)" if d["quantity"] == "h" else "RMS(h_l − h_l at init)") if i == 1 else ""
+        extra[f"yaxis{suffix(i)}"] = axis(ylabel, log=True, anchor=f"x{suffix(i)}", range=yrange)
+    if readout_shrinks:
+        annotations.append({"text": f"readout at init {slope_label(d['theory'][0][-1])}:<br>small by design",
+                            "xref": "x domain", "yref": "y domain", "x": 0.02, "y": 0.02,
+                            "xanchor": "left", "yanchor": "bottom", "showarrow": False})
+    label = PARAM_LABELS[d["parameterization"]]
+    opt = OPTIMIZER_LABELS[d["optimizer"]]
+    seeds = f"{d['seeds']} seed{'s' if d['seeds'] > 1 else ''}"
+    title = f"Coordinate check, {label}, {opt}, mean of {seeds}: flat lines pass"
+    lay = layout(title, extra.pop("xaxis"), extra.pop("yaxis"), annotations=annotations, **extra)
+    return figure(traces, lay)
+
+
+@experiment("coord_check", sweep=True, title="Coordinate check: activation size per layer against width, step by step",
+            section=7, cost="training",
+            params=(sweep_width(256, NETWORK_SWEEP_START),
+                    Param("steps", "int", 4, label="steps shown", min=2, max=5, step=1,
+                          help="panels: step 1 is at initialization, step t after t − 1 updates"),
+                    parameterization(), OPTIMIZER,
+                    Param("quantity", "choice", "h", label="quantity", choices=("h", "dh"),
+                          choice_labels=("RMS(h_l)", "RMS(h_l − h_l at init)"),
+                          help="the activations (microsoft/mup's check) or their change since init"),
+                    Param("seeds", "int", 3, label="seeds", min=1, max=5, step=1,
+                          help="each point is the mean over this many seeds (seed, seed + 1, …)"),
+                    SEED),
+            figure=coord_check_figure)
+def coord_check(width: int, steps: int, parameterization: str, optimizer: str, quantity: str, seeds: int,
+                seed: int) -> dict:
+    """Per-layer RMS of h_l (or of its change since init) against width, one panel per step.
+
+    The procedure of microsoft/mup (Yang et al. 2022, Tensor Programs V, §D.1): train a few steps at
+    several widths with a fixed base learning rate and plot the size of each layer's activations;
+    a correct parameterization gives flat lines. Under SP they rise with width after the first
+    update (the readout's step grows like n), under NTP the changes shrink like n^{-1/2} (lazy).
+    The readout at step 1 under μP and spectral falls like n^{-1/2}: it starts small on purpose
+    (microsoft/mup zero-initializes it), and its Θ(1) update takes over from step 2.
+    Each point is the mean over ``seeds`` seeds (each a fresh batch and init); None if any diverged.
+    """
+    widths = powers_of_two(NETWORK_SWEEP_START, width)
+    panels = list(range(1, steps + 1)) if quantity == "h" else list(range(2, steps + 1))
+    # [width][seed] → (steps, 3) arrays; the mean over seeds is NaN wherever one seed diverged.
+    runs = [sweeps.points(_coord_check_point, widths, steps=steps, parameterization=parameterization,
+                          optimizer=optimizer, quantity=quantity, seed=seed + r) for r in range(seeds)]
+    mean = np.stack([np.mean([runs[r][i] for r in range(seeds)], axis=0) for i in range(len(widths))], axis=-1)
+    values = [[[network.finite_or_none(v) for v in mean[t - 1, l]] for l in range(3)] for t in panels]
+    th = theory_exponents(parameterization, optimizer)
+    if quantity == "h":
+        # After the first step the larger of init size and update size wins.
+        theory = [th["rms_h"] if t == 1 else [max(a, b) for a, b in zip(th["rms_h"], th["dh"])] for t in panels]
+    else:
+        theory = [th["dh"] for _ in panels]
+    return {"widths": widths, "panels": panels, "parameterization": parameterization,
+            "optimizer": optimizer, "quantity": quantity, "seeds": seeds, "layers": layer_kinds(3),
+            "values": values, "theory": theory, "base_lr": network.base_lr(parameterization, optimizer)}
+
+
+def _coord_check_point(n: int, steps: int, parameterization: str, optimizer: str, quantity: str,
+                       seed: int) -> np.ndarray:
+    """One width and seed: RMS per step and layer, shape (steps, 3), NaN from a diverged step on."""
+    out = np.full((steps, 3), np.nan)
+    x, y = network.batch(seed)
+    net = network.dims(n)
+    net_ = network.init(parameterization, optimizer, net, network.normals(net, seed))
+    w, opt = net_.weights, net_.optimizer
+    h_init, loss0 = None, None
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for t in range(steps):
+            value, grads, hs = mlp.loss_and_grads(w, x, y)
+            loss0 = float(value) if loss0 is None else loss0
+            h_init = hs if h_init is None else h_init
+            if network.diverged(float(value), loss0):
+                break
+            for l in range(3):
+                out[t, l] = norms.rms(hs[l] if quantity == "h" else hs[l] - h_init[l])
+            if t < steps - 1:
+                opt.step(w, grads)
+    out.setflags(write=False)  # shared through the sweep cache
+    return out

@@ -1,0 +1,136 @@
+"""Section 5, updates: the sizes of the change after a few steps, per layer, against width, for SP,
+NTP, μP and spectral side by side, beside its figure."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import mlp, network, norms, sweeps
+from ..constants import NETWORK_SWEEP_START, NORM_TOL
+from ..fit import powers_of_two
+from ..params import OPTIMIZER, SEED, parameterization, sweep_width
+from ..parameterizations import PARAMETERIZATIONS, layer_kinds
+from ..plot import (OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, domains, figure, layer_traces, layout,
+                    log_range, panel_title, suffix, width_axis)
+from ..registry import experiment
+from ..schema import Param
+from ..theory import theory_exponents
+
+
+QUANTITIES = ("dh", "dw", "rel_frobenius", "rel_spectral")
+
+
+QUANTITY_LABELS = {
+    "dh": "RMS(Δh_l)",
+    "dw": "‖ΔW_l‖_* / √(n_l/n_{l−1})",
+    "rel_frobenius": "‖ΔW_l‖_F / ‖W_l‖_F",
+    "rel_spectral": "‖ΔW_l‖_* / ‖W_l‖_*",
+}
+
+
+FLAT_TARGET = {"dh": True, "dw": True, "rel_frobenius": False, "rel_spectral": True}
+
+
+def update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
+    d = result["data"]
+    widths, layers, q = d["widths"], d["layers"], d["quantity"]
+    params = list(d["values"])
+    spans = domains(len(params))
+    yrange = log_range([v for p in params for ys in d["values"][p] for v in ys])
+    traces, annotations, extra = [], [], {}
+    for i, p in enumerate(params, start=1):
+        series = d["values"][p]
+        traces += layer_traces(widths, series, layers, d["theory"][p], i, i == 1)
+        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i, i == 1)
+        annotations.append(panel_title(i, f"<b>{PARAM_LABELS[p]}</b>"))
+        if all(v is None for ys in series for v in ys):
+            annotations.append({"text": "diverged at every width", "xref": f"x{suffix(i)} domain",
+                                "yref": f"y{suffix(i)} domain", "x": 0.5, "y": 0.5, "showarrow": False})
+        extra[f"xaxis{suffix(i)}"] = width_axis(widths, i=i, domain=spans[i - 1])
+        extra[f"yaxis{suffix(i)}"] = axis(QUANTITY_LABELS[q] if i == 1 else "", log=True,
+                                           anchor=f"x{suffix(i)}", range=yrange)
+    steps = d["steps"]
+    opt = OPTIMIZER_LABELS[d["optimizer"]]
+    title = (f"{QUANTITY_LABELS[q]} after {steps} {opt} step{'s' if steps > 1 else ''}"
+             " (dashed: theory slope of one small step)")
+    lay = layout(title, extra.pop("xaxis"), extra.pop("yaxis"), annotations=annotations, **extra)
+    return figure(traces, lay)
+
+
+def _update_quantity(quantity: str, w: list[np.ndarray], z: list[np.ndarray], scal, h0, h1,
+                     z_norms: dict[int, float]) -> list[float]:
+    out = []
+    for l, (wl, zl, s) in enumerate(zip(w, z, scal)):
+        if quantity == "dh":
+            out.append(norms.rms(h1[l] - h0[l]))
+            continue
+        dw = wl - s.std * zl
+        if quantity == "dw":
+            out.append(norms.spectral_norm(dw, tol=NORM_TOL).value / math.sqrt(wl.shape[0] / wl.shape[1]))
+        elif quantity == "rel_frobenius":
+            out.append(norms.frobenius_norm(dw) / (s.std * norms.frobenius_norm(zl)))
+        else:
+            if l not in z_norms:
+                z_norms[l] = norms.spectral_norm(zl, tol=NORM_TOL).value  # ‖σZ‖_* = σ‖Z‖_*: once per width for all four
+            out.append(norms.spectral_norm(dw, tol=NORM_TOL).value / (s.std * z_norms[l]))
+    return out
+
+
+@experiment("update_sizes", sweep=True, title="Update sizes after a few steps: SP, NTP, μP and spectral side by side",
+            section=5, cost="training",
+            params=(sweep_width(256, NETWORK_SWEEP_START),
+                    Param("steps", "int", 1, label="steps t", min=1, max=10, step=1,
+                          help="full-batch training steps before measuring"),
+                    OPTIMIZER,
+                    Param("quantity", "choice", "dh", label="quantity", choices=QUANTITIES,
+                          choice_labels=("RMS(Δh_l)", "‖ΔW_l‖_*/√(n_l/n_{l-1})", "‖ΔW_l‖_F/‖W_l‖_F",
+                                         "‖ΔW_l‖_*/‖W_l‖_*"),
+                          help="which size of the update to plot against width"),
+                    parameterization("all", extra=(("all", "all four"),)),
+                    SEED),
+            figure=update_sizes_figure)
+def update_sizes(width: int, steps: int, optimizer: str, quantity: str, parameterization: str,
+                 seed: int) -> dict:
+    """Sizes of the change after ``steps`` steps, per layer, against width, for SP, NTP, μP, spectral.
+
+    ΔW_l = W_l(t) − W_l(0) and Δh_l = h_l(t) − h_l(0) on the training batch; the relative updates
+    divide by the init W_l(0). The spectral condition asks for RMS(Δh_l) = Θ(1) and
+    ‖ΔW_l‖_* = Θ(√(n_l/n_{l-1})): flat lines. An SGD step is rank ≤ B, so ‖ΔW_l‖_F ≈ ‖ΔW_l‖_* (an
+    Adam step is the sign of such a matrix, with the two norms still within a constant), while a
+    random W_l(0) has ‖W_l‖_F ≈ √n ‖W_l‖_*: the right update is Θ(1) relative in spectral norm but
+    Θ(1/√n) relative in Frobenius norm for a hidden layer, which is why Frobenius-based heuristics
+    under-update wide layers. ``theory`` holds each layer's exponent from :func:`theory_exponents`.
+    """
+    widths = powers_of_two(NETWORK_SWEEP_START, width)
+    shown = PARAMETERIZATIONS if parameterization == "all" else (parameterization,)
+    pts = sweeps.points(_update_sizes_point, widths, steps=steps, optimizer=optimizer, quantity=quantity,
+                        shown=shown, seed=seed)
+    return {"widths": widths, "steps": steps, "optimizer": optimizer, "quantity": quantity,
+            "layers": layer_kinds(3), "values": {p: sweeps.by_layer([pt[p] for pt in pts]) for p in shown},
+            "theory": {p: theory_exponents(p, optimizer)[quantity] for p in shown},
+            "base_lr": {p: network.base_lr(p, optimizer) for p in shown}}
+
+
+def _update_sizes_point(n: int, steps: int, optimizer: str, quantity: str, shown: tuple[str, ...],
+                        seed: int) -> dict[str, list[float | None]]:
+    """One width: each shown parameterization's per-layer value (None where the run diverged)."""
+    x, y = network.batch(seed)
+    net = network.dims(n)
+    z = network.normals(net, seed)
+    z_norms: dict[int, float] = {}
+    out = {}
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for p in shown:
+            net_ = network.init(p, optimizer, net, z)
+            w, opt, scal = net_.weights, net_.optimizer, net_.scalings
+            h0 = mlp.forward(w, x)
+            losses = mlp.train(w, x, y, opt, steps)
+            if network.diverged(float(losses[-1]), float(losses[0])):
+                out[p] = [None] * len(w)
+                continue
+            h1 = mlp.forward(w, x)
+            out[p] = [network.finite_or_none(v) for v in _update_quantity(quantity, w, z, scal, h0, h1, z_norms)]
+    return out

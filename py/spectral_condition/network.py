@@ -1,0 +1,91 @@
+"""The network every training figure uses: its shape, its data, and its initialization.
+
+Widths [d, n, …, n, d_out] with d = 8 inputs and d_out = 4 outputs, so W₁ (n × d) is the input
+layer, the n × n matrices are hidden layers and W_L (d_out × n) the readout; ReLU, no biases, MSE
+loss, trained full-batch on a fixed batch of B = 8 Gaussian inputs (entries of size Θ(1), so
+‖x‖₂ = Θ(√d)) with Gaussian targets. Only n grows.
+
+Randomness: each width n draws its weights from its own generator, seeded by (seed, n, 1), and
+every parameterization scales the *same* standard-normal Z_l by its σ_l. The four parameterizations
+therefore start from the same random shape and differ only in the scales (the figures compare
+scalings, not luck), and a point does not move when the reader changes the largest width of a sweep.
+The batch depends on the seed only: it is the same at every width.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from . import mlp
+from .base_learning_rates import BASE_LR
+from .constants import DIVERGED
+from .parameterizations import LayerScaling, network_scalings
+
+D_IN, D_OUT, BATCH = 8, 4, 8
+
+# Stream tags of np.random.default_rng([seed, n, tag]): one stream per use, never shared.
+WEIGHTS_STREAM, UNRELATED_STREAM = 1, 3
+
+
+def dims(width: int, depth: int = 3) -> list[int]:
+    """[d, n, …, n, d_out]: ``depth`` weight matrices, so depth − 1 hidden widths n."""
+    return [D_IN] + [width] * (depth - 1) + [D_OUT]
+
+
+def batch(seed: int, size: int = BATCH) -> tuple[np.ndarray, np.ndarray]:
+    """The training batch (inputs, targets) of a seed: the same at every width."""
+    rng = np.random.default_rng([seed, 0])
+    return rng.standard_normal((size, D_IN)), rng.standard_normal((size, D_OUT))
+
+
+def weights_rng(seed: int, widths: list[int]) -> np.random.Generator:
+    """The generator of one width's weights (widths[1] is the width n)."""
+    return np.random.default_rng([seed, widths[1], WEIGHTS_STREAM])
+
+
+def normals(widths: list[int], seed: int) -> list[np.ndarray]:
+    """Standard-normal Z_l for each layer; W_l = σ_l Z_l under every parameterization."""
+    unit = [LayerScaling(1.0, 0.0)] * (len(widths) - 1)
+    return mlp.init_weights(widths, unit, weights_rng(seed, widths))
+
+
+def draw_weights(parameterization: str, widths: list[int], seed: int) -> Iterator[np.ndarray]:
+    """W_l = σ_l Z_l at initialization, one layer at a time (the same Z_l as :func:`normals`)."""
+    return mlp.draw_weights(widths, network_scalings(parameterization, widths, 1.0), weights_rng(seed, widths))
+
+
+def base_lr(parameterization: str, optimizer: str) -> float:
+    """The width-independent base learning rate η, tuned once at width 64 (see base_learning_rates)."""
+    return BASE_LR[parameterization, optimizer]
+
+
+@dataclass
+class Network:
+    """Weights σ_l Z_l, an optimizer with the per-layer rates η_l, and the layer scalings."""
+
+    weights: list[np.ndarray]
+    optimizer: mlp.SGD | mlp.Adam
+    scalings: list[LayerScaling]
+
+
+def init(parameterization: str, optimizer: str, widths: list[int], z: list[np.ndarray],
+         lr: float | None = None) -> Network:
+    """A network of ``widths`` from the normals ``z``; ``lr`` defaults to the tuned base rate."""
+    base = base_lr(parameterization, optimizer) if lr is None else lr
+    scal = network_scalings(parameterization, widths, base, optimizer)
+    weights = [s.std * zl for s, zl in zip(scal, z)]
+    return Network(weights, mlp.make_optimizer(optimizer, [s.lr for s in scal]), scal)
+
+
+def diverged(loss: float, initial: float) -> bool:
+    """True once a run's loss is non-finite or far above where it started."""
+    return not math.isfinite(loss) or loss > DIVERGED * initial
+
+
+def finite_or_none(v: float) -> float | None:
+    """A measured value, or None (a gap in the figure) where the run produced inf or NaN."""
+    return float(v) if math.isfinite(v) else None

@@ -1,0 +1,85 @@
+"""Sweeps over widths, one width at a time, each width computed once.
+
+A figure's sweep runs over the powers of two up to the width the reader picks, and each width's
+point depends only on that width and the other parameters (it draws from its own seeded stream).
+So moving the width slider one notch up needs one new point, and moving it down needs none: the
+points are kept in a bounded cache shared by every experiment. The browser's worker relies on this
+to answer at once with the widths it knows and to stream the new one.
+
+A point function must be pure (same arguments, same result) and return data that nobody mutates
+afterwards: tuples, floats, or lists that the caller only reads.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
+
+# Points are a few numbers per layer or per learning rate: thousands fit in a few MB.
+MAX_POINTS = 2048
+
+_points: OrderedDict[tuple, Any] = OrderedDict()
+_stats = {"hits": 0, "misses": 0}
+_known_only = [False]
+
+
+class NotKnown(Exception):
+    """Raised inside :func:`known_only` at the first point not in the cache; ``width`` names it."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__(f"the point at width {width} is not computed yet")
+        self.width = width
+
+
+@contextmanager
+def known_only() -> Iterator[None]:
+    """Within this block, a sweep that needs a point not yet computed raises :class:`NotKnown`
+    instead of computing it: how the worker finds, at once, what it can show without waiting."""
+    _known_only[0] = True
+    try:
+        yield
+    finally:
+        _known_only[0] = False
+
+
+def points(fn: Callable[..., Any], widths: list[int], **params: Any) -> list[Any]:
+    """[fn(n, **params) for n in widths], computing only the points not already known."""
+    out = []
+    fixed = tuple(sorted(params.items()))
+    for n in widths:
+        key = (fn.__module__, fn.__qualname__, n, fixed)
+        if key in _points:
+            _points.move_to_end(key)
+            _stats["hits"] += 1
+        else:
+            if _known_only[0]:
+                raise NotKnown(n)
+            _stats["misses"] += 1
+            _points[key] = fn(n, **params)
+            while len(_points) > MAX_POINTS:
+                _points.popitem(last=False)
+        out.append(_points[key])
+    return out
+
+
+def stats() -> dict[str, int]:
+    """Cache hits and misses so far, and the points held (for tests and the benchmark)."""
+    return {**_stats, "held": len(_points)}
+
+
+def clear() -> None:
+    """Forget every point (tests use it to compare a cached answer with a fresh one)."""
+    _points.clear()
+    _stats.update(hits=0, misses=0)
+
+
+def columns(fn: Callable[..., dict[str, Any]], widths: list[int], **params: Any) -> dict[str, list[Any]]:
+    """The points of a sweep whose point is a dict of numbers, as one list per key (index = width)."""
+    pts = points(fn, widths, **params)
+    return {k: [p[k] for p in pts] for k in pts[0]}
+
+
+def by_layer(per_width: list[list[Any]]) -> list[list[Any]]:
+    """[width][layer] to [layer][width]: the layout the figures plot (one line per layer)."""
+    return [list(layer) for layer in zip(*per_width)]

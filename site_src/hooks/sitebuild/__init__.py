@@ -1,0 +1,24 @@
+"""The site's build, one job per module. site_src/hooks/main.py, the one hook mkdocs.yml registers,
+imports this package afresh at the start of every build and runs each event through the modules of
+JOBS in order, so `mkdocs serve` rebuilds with the modules as they are now and a module's globals
+last one build.
+
+JOBS, in the order their events run:
+
+* package: imports spectral_condition from py/ afresh, the one copy every job uses (first: the
+  others read it).
+* package_zip: the package as assets/py/spectral_condition.zip, and the version that keys caches.
+* kernel_env: PYTHONPATH, so the notebooks' kernels import the same package.
+* jupyter_cache: keys mkdocs-jupyter's execution cache on the package.
+* demo_fence: reads a ```demo fence, with errors naming the page.
+* demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
+* demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
+* reference_tables: the ```exponents and ```parameterizations fences.
+* notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
+* assets: the runtime, Pyodide, Plotly.js and KaTeX, served from the site itself.
+
+Helpers without events: paths (where things are), fences (shared by the fence jobs), data_table.
+"""
+
+JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "demo_fence", "demo_html", "demos_page",
+        "reference_tables", "notebook_cdn", "assets")

@@ -1,0 +1,25 @@
+"""The page of all live figures: ``<!-- all-demos -->`` in a page's Markdown becomes one section per
+registered experiment, each a ``demo`` fence with every parameter as a control, so a new experiment
+appears there without anyone editing the page."""
+
+from __future__ import annotations
+
+from . import package
+
+MARKER = "<!-- all-demos -->"
+
+
+def all_demos_markdown() -> str:
+    parts = []
+    for name, schema in package.get().schemas().items():
+        controls = ", ".join(p["name"] for p in schema["params"])
+        parts.append(f"## {schema['title']}\n\n"
+                     f"`{name}` · section {schema['section']} · cost: {schema['cost']}\n\n"
+                     f"```demo\nexperiment: {name}\ncontrols: [{controls}]\n```\n")
+    return "\n".join(parts)
+
+
+def on_page_markdown(markdown_src: str, page, config, files, **kwargs):
+    if MARKER in markdown_src:
+        markdown_src = markdown_src.replace(MARKER, all_demos_markdown())
+    return markdown_src

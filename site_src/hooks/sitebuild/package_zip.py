@@ -1,0 +1,58 @@
+"""The package as the browser gets it, and the version that keys the browser's caches.
+
+assets/py/spectral_condition.zip holds the very .py files CPython imports here, so Pyodide runs the
+same science, never a second copy in JavaScript. The version (a hash of that zip and of the runtime's
+JS and CSS) is the ``?v=`` the page appends to the worker's and the zip's URLs: a changed package or
+runtime is fetched anew instead of being served from a stale cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import zipfile
+
+from mkdocs.structure.files import File, Files
+
+from .paths import PACKAGE_DIR, runtime_sources
+
+SITE_PATH = "assets/py/spectral_condition.zip"
+
+
+def package_files():
+    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+# Cached for one build: the whole sitebuild package is imported afresh for the next one.
+@functools.cache
+def zip_bytes() -> bytes:
+    """Fixed timestamps and modes, so equal sources give byte-equal zips (and an equal version)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in package_files():
+            info = zipfile.ZipInfo(path.relative_to(PACKAGE_DIR.parent).as_posix(), (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, path.read_bytes())
+    return buf.getvalue()
+
+
+@functools.cache
+def version() -> str:
+    h = hashlib.sha256(zip_bytes())
+    for path in runtime_sources():
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def on_config(config, **kwargs):
+    version()  # taken when the build starts, like the package import, not midway through the pages
+    return config
+
+
+def on_files(files: Files, config, **kwargs):
+    if SITE_PATH in files:
+        files.remove(files.get_file_from_path(SITE_PATH))
+    files.append(File.generated(config, SITE_PATH, content=zip_bytes()))
+    return files

@@ -1,0 +1,19 @@
+"""Where the build reads its inputs in this checkout. Every job takes its paths from here, so moving
+a folder means editing one file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+PY_DIR = ROOT / "py"
+PACKAGE_DIR = PY_DIR / "spectral_condition"
+SITE_SRC = ROOT / "site_src"
+PYODIDE_BUILD = ROOT / "build" / "pyodide"
+JUPYTER_CACHE = ROOT / "build" / "jupyter-cache"
+NODE = ROOT / "node_modules"
+
+
+def runtime_sources() -> list[Path]:
+    """The browser runtime's own files: the site serves them and the version hashes them."""
+    return sorted((SITE_SRC / "js").glob("*.js")) + sorted((SITE_SRC / "css").glob("*.css"))

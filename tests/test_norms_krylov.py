@@ -1,0 +1,193 @@
+"""spectral_norm's Krylov method: honest on clustered tops, few products on Gaussians, exact on rank one."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from spectral_condition import krylov, norms
+
+
+def _with_singular_values(s: np.ndarray, m: int, n: int, seed: int) -> np.ndarray:
+    """U diag(s) Vᵀ with Haar-random U, V: a matrix whose singular values we choose."""
+    rng = np.random.default_rng(seed)
+    u, _ = np.linalg.qr(rng.standard_normal((m, len(s))))
+    v, _ = np.linalg.qr(rng.standard_normal((n, len(s))))
+    return (u * s) @ v.T
+
+
+# Tops: σ₁ with 1, 2 or 4 more singular values at most 1e-3 below it.
+TOPS = {
+    "pair 1e-3": [1.0, 0.999],
+    "pair 1e-4": [1.0, 0.9999],
+    "triple 1e-3": [1.0, 0.9995, 0.999],
+    "five 1e-3": list(np.linspace(1.0, 0.999, 5)),
+    "five 2e-4": list(np.linspace(1.0, 0.9998, 5)),
+}
+
+
+def _tail(kind: str, count: int) -> np.ndarray:
+    x = np.linspace(0.0, 1.0, count)
+    if kind == "fast":  # 0.5, 0.25, …: the rest of the spectrum is resolved in a few steps
+        return 0.5 ** np.arange(1, count + 1)
+    if kind == "slow":  # evenly spread below 0.9
+        return 0.9 - 0.89 * x
+    return 0.98 * (1.0 - x) ** 2 + 1e-3  # "edge": dense right below the cluster, like a Gaussian's edge
+
+
+SHAPES = [(40, 30), (30, 40), (200, 120), (120, 300), (500, 400)]
+CASES = list(itertools.product(TOPS, ["fast", "slow", "edge"], SHAPES))
+
+
+@pytest.mark.parametrize("top, tail, shape", CASES)
+def test_clustered_top_is_within_tol_when_converged_and_the_estimate_is_honest(top, tail, shape):
+    m, n = shape
+    head = np.array(TOPS[top])
+    s = np.concatenate([head, _tail(tail, min(m, n) - len(head))])
+    a = _with_singular_values(s, m, n, seed=CASES.index((top, tail, shape)))
+    want = np.linalg.svd(a, compute_uv=False)[0]
+    for tol in (1e-6, 1e-8):
+        r = norms.spectral_norm(a, tol=tol)
+        err = (want - r.value) / want
+        assert r.converged, (tol, r.iterations, r.error_estimate)
+        assert err <= tol, (tol, err, r.error_estimate, r.iterations)
+        assert err <= 10 * r.error_estimate, (tol, err, r.error_estimate, r.iterations)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_clustered_example_that_fooled_the_extrapolated_stop(seed):
+    """σ = 1, 0.999, 0.998, 0.5, 0.25, …: an increment-based stop said 1e-7 after 4 steps, off by 1e-3."""
+    s = np.concatenate([[1.0, 0.999, 0.998], 0.5 ** np.arange(1, 28)])
+    a = _with_singular_values(s, 40, 30, seed)
+    r = norms.spectral_norm(a, tol=1e-6, seed=seed)
+    assert r.converged and 1.0 - r.value <= 1e-6, (r.iterations, 1.0 - r.value, r.error_estimate)
+    # Power iteration with the same residual bound is honest too, only slow.
+    p = norms.power_iteration(a, 20_000, seed=seed, tol=1e-6)
+    assert p.converged and 1.0 - p.value <= 1e-6, (p.iterations, 1.0 - p.value, p.error_estimate)
+
+
+@pytest.mark.parametrize("delta", [1e-5, 1e-4])
+def test_a_near_duplicate_top_planted_in_a_gaussian_is_not_missed(delta):
+    """A gap-based stop reads the Ritz gap of a Gaussian (~1%) and stops before the pair separates."""
+    g = np.random.default_rng(3).standard_normal((512, 512))
+    u, s, vt = np.linalg.svd(g)
+    s[1] = s[0] * (1.0 - delta)
+    a = (u * s) @ vt
+    r = norms.spectral_norm(a, tol=1e-6)
+    assert r.converged and (s[0] - r.value) / s[0] <= 1e-6, (r.iterations, r.error_estimate)
+
+
+def test_square_gaussian_1024_to_1e_6_takes_a_few_dozen_products():
+    """Power iteration needs ~300 steps here (σ₂/σ₁ = 1 − O(n^{-2/3})); each step is two products."""
+    a = np.random.default_rng(0).standard_normal((1024, 1024))
+    want = np.linalg.norm(a, 2)
+    r = norms.spectral_norm(a, tol=1e-6)
+    products = 2 * r.iterations
+    assert r.converged and (want - r.value) / want <= 1e-6
+    # The value is at 1e-6 after ~35 steps, but only the residual can certify it, ~50 steps.
+    assert products < 120, r.iterations
+    power = norms.power_iteration(a, 20_000, tol=1e-6)
+    assert power.converged and 2 * power.iterations > 5 * products
+
+
+def test_error_estimate_is_the_residual_of_the_returned_pair():
+    """A v = σu holds exactly; ‖Aᵀu − σv‖/σ is what error_estimate reports (to rounding)."""
+    a = np.random.default_rng(8).standard_normal((150, 90))
+    for max_iter in (3, 10, 1000):
+        r = norms.spectral_norm(a, tol=1e-9, max_iter=max_iter)
+        assert np.linalg.norm(a @ r.v - r.value * r.u) <= 1e-13 * r.value
+        residual = np.linalg.norm(a.T @ r.u - r.value * r.v) / r.value
+        assert residual == pytest.approx(r.error_estimate, rel=1e-6, abs=1e-13)
+        assert r.converged == (max_iter == 1000)
+
+
+@pytest.mark.parametrize("m, n", [(70, 40), (40, 70), (1, 30), (30, 1), (300, 300)])
+def test_rank_one_is_exact_within_two_steps(m, n):
+    rng = np.random.default_rng(m * 1000 + n)
+    g, h = rng.standard_normal(m), rng.standard_normal(n)
+    r = norms.spectral_norm(np.outer(g, h))
+    assert r.iterations <= 2 and r.converged
+    assert r.value == pytest.approx(np.linalg.norm(g) * np.linalg.norm(h), rel=1e-14)
+    assert abs(abs(r.v @ h) / np.linalg.norm(h) - 1.0) < 1e-14
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (4, 3), (3, 4), (50, 20)])
+def test_zero_matrix_is_zero(shape):
+    r = norms.spectral_norm(np.zeros(shape), tol=1e-6)
+    assert r.value == 0.0 and r.converged and r.iterations == 0 and r.history == ()
+    assert r.u.shape == (shape[0],) and r.v.shape == (shape[1],)
+
+
+def test_same_matrix_and_seed_give_identical_bits():
+    a = np.random.default_rng(4).standard_normal((300, 200))
+    r1, r2 = norms.spectral_norm(a, tol=1e-6, seed=7), norms.spectral_norm(a, tol=1e-6, seed=7)
+    assert r1.history == r2.history and r1.value == r2.value
+    assert np.array_equal(r1.u, r2.u) and np.array_equal(r1.v, r2.v)
+
+
+def test_history_never_decreases():
+    """Interlacing: the top singular value of B_k grows with k (to rounding)."""
+    a = np.random.default_rng(6).standard_normal((400, 250))
+    h = np.array(norms.spectral_norm(a, tol=0.0).history)
+    assert np.all(np.diff(h) >= -1e-14 * h[-1])
+    assert abs(h[-1] - np.linalg.norm(a, 2)) <= 1e-13 * h[-1]
+
+
+def test_a_full_basis_restarts_and_still_converges(monkeypatch):
+    monkeypatch.setattr(krylov, "_MAX_BASIS", 8)
+    a = np.random.default_rng(2).standard_normal((300, 260))
+    want = np.linalg.norm(a, 2)
+    r = norms.spectral_norm(a, tol=1e-8)
+    assert r.converged and r.iterations > 8 and (want - r.value) / want <= 1e-8
+    h = np.array(r.history)
+    assert np.all(np.diff(h) >= -1e-14 * h[-1])
+    assert np.linalg.norm(a @ r.v - r.value * r.u) <= 1e-12 * want
+
+
+def test_max_iter_stops_the_krylov_method_unconverged():
+    a = np.random.default_rng(1).standard_normal((200, 200))
+    r = norms.spectral_norm(a, tol=1e-12, max_iter=4)
+    assert r.iterations == 4 and not r.converged and r.error_estimate > 1e-12
+    with pytest.raises(ValueError):
+        norms.spectral_norm(a, tol=1e-6, max_iter=0)
+
+
+def test_power_iteration_keeps_its_numbers_for_the_figure():
+    """tol=None and keep_vectors route to power iteration: v ↦ Aᵀ(Av)/‖·‖ from v₀ ∝ Aᵀx."""
+    a = np.random.default_rng(12).standard_normal((60, 45))
+    r = norms.spectral_norm(a, tol=None, max_iter=30, seed=5, keep_vectors=True)
+    p = norms.power_iteration(a, 30, seed=5, keep_vectors=True)
+    assert r.history == p.history and r.iterations == 30 and len(r.vectors) == 30
+    v = a.T @ np.random.default_rng(5).standard_normal(60)
+    v /= np.linalg.norm(v)
+    for k in range(30):
+        u = a @ v
+        u /= np.linalg.norm(u)
+        w = a.T @ u
+        sigma = np.linalg.norm(w)
+        v = w / sigma
+        assert r.history[k] == pytest.approx(sigma, rel=1e-13)
+        assert np.allclose(r.vectors[k], v, rtol=0, atol=1e-12)
+
+
+def test_ritz_value_and_vector_match_numpy_on_the_bidiagonal():
+    """The O(k) tridiagonal solver against np.linalg.svd of B_k, also for a nearly split B, tiny y_k."""
+    rng = np.random.default_rng(0)
+    for trial in range(60):
+        k = int(rng.integers(2, 50))
+        alphas = list(rng.uniform(0.05, 1.0, k) * (10.0 ** rng.uniform(-3, 0, k) if trial % 3 == 0 else 1.0))
+        betas = list(rng.uniform(0.05, 1.0, k))
+        if trial % 4 == 0:
+            betas[k - 2] *= 1e-9  # the new direction barely couples: θ has converged, y_k is tiny
+        theta, y = alphas[0], np.ones(1)
+        for i in range(2, k + 1):
+            theta, y = krylov._top_ritz(alphas[:i], betas[:i], theta, y)
+        b = np.diag(alphas) + np.diag(betas[:k - 1], 1)
+        _, s, vt = np.linalg.svd(b)
+        assert theta == pytest.approx(s[0], rel=1e-13)
+        assert abs(abs(y @ vt[0]) - 1.0) < 1e-12
+        gap = (s[0] - s[1]) / s[0]
+        # The last component measures the residual: accurate to rounding/gap, however small.
+        assert abs(abs(y[-1]) - abs(vt[0, -1])) <= 1e-14 / gap + 1e-9 * abs(vt[0, -1])

@@ -1,0 +1,104 @@
+"""Answers width by width: each width computed once, what is known shown first, and a cached answer
+equal to a fresh one."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import spectral_condition as sc
+from spectral_condition import sweeps, web
+from spectral_condition.registry import get
+
+SWEEPS = [n for n in sc.names() if get(n).sweep]
+
+
+def _request(name: str, **params) -> str:
+    return json.dumps({"demo": name, "params": {**sc.defaults(name), **params}})
+
+
+def _steps(stream: web.Stream) -> list[dict]:
+    answers = [json.loads(stream.answer())]
+    while stream.step():
+        answers.append(json.loads(stream.answer()))
+    answers.append(json.loads(stream.answer()))
+    return answers
+
+
+def test_every_experiment_with_a_width_sweep_streams():
+    assert set(SWEEPS) >= {"stable_rank", "spectral_norm_scaling", "alignment", "activation_rms",
+                           "update_sizes", "update_alignment", "coord_check", "lr_transfer"}
+
+
+@pytest.mark.parametrize("name", SWEEPS)
+def test_a_cold_stream_goes_width_by_width_and_ends_on_the_native_answer(name):
+    sweeps.clear()
+    answers = _steps(web.Stream(_request(name, width=256)))
+    shown = [a["params"]["width"] for a in answers if a["params"]]
+    assert shown == sorted(shown) and shown[-1] == 256
+    assert [64, 128, 256] == sorted(set(shown))
+    pending = [a["pending"] for a in answers]
+    assert all(len(p) >= len(q) for p, q in zip(pending, pending[1:])) and pending[-1] == []
+    final = answers[-1]
+    native = sc.run_figure(name, {**sc.defaults(name), "width": 256})
+    assert final["figure"] == native["figure"] and final["params"] == native["params"]
+
+
+@pytest.mark.parametrize("name", SWEEPS)
+def test_a_cached_answer_equals_a_fresh_one(name):
+    sweeps.clear()
+    fresh = sc.run_figure(name, {**sc.defaults(name), "width": 128})
+    assert sweeps.stats()["misses"] > 0
+    # Larger, then back down: the smaller answer comes only from the cache.
+    sc.run_figure(name, {**sc.defaults(name), "width": 256})
+    before = sweeps.stats()["misses"]
+    again = sc.run_figure(name, {**sc.defaults(name), "width": 128})
+    assert sweeps.stats()["misses"] == before, "moving down recomputed a width"
+    assert again == fresh
+
+
+def test_moving_up_one_notch_shows_the_known_widths_at_once_and_computes_one_width():
+    sweeps.clear()
+    web.handle(_request("stable_rank", width=512))
+    misses = sweeps.stats()["misses"]
+    stream = web.Stream(_request("stable_rank", width=1024))
+    first = json.loads(stream.answer())  # before any step: what was already known
+    assert first["params"]["width"] == 512 and first["pending"] == [1024]
+    assert sweeps.stats()["misses"] == misses
+    assert not stream.step()
+    assert sweeps.stats()["misses"] == misses + 1
+    assert json.loads(stream.answer())["params"]["width"] == 1024
+
+
+def test_moving_down_is_answered_without_a_step():
+    sweeps.clear()
+    web.handle(_request("alignment", width=512))
+    stream = web.Stream(_request("alignment", width=128))
+    answer = json.loads(stream.answer())
+    assert answer["params"]["width"] == 128 and answer["pending"] == []
+    assert not stream.step()
+
+
+def test_a_stream_of_bad_parameters_answers_the_error_and_stops():
+    stream = web.Stream(_request("stable_rank", width=100))
+    assert not stream.step()
+    answer = json.loads(stream.answer())
+    assert answer["ok"] is False and answer["kind"] == "ValueError" and "width" in answer["message"]
+
+
+def test_experiments_without_a_sweep_answer_in_one_step():
+    stream = web.Stream(_request("ellipse"))
+    assert not stream.step()
+    assert json.loads(stream.answer())["figure"] == sc.run_figure("ellipse", sc.defaults("ellipse"))["figure"]
+
+
+def test_the_cache_is_bounded_and_evicts_the_least_recently_used(monkeypatch):
+    sweeps.clear()
+    monkeypatch.setattr(sweeps, "MAX_POINTS", 4)
+    fresh = sc.run("stable_rank", {**sc.defaults("stable_rank"), "width": 1024})  # 16 … 1024: 7 points
+    assert sweeps.stats()["held"] == 4
+    before = sweeps.stats()["misses"]
+    again = sc.run("stable_rank", {**sc.defaults("stable_rank"), "width": 1024})
+    assert again == fresh
+    assert sweeps.stats()["misses"] == before + 7  # the small widths were evicted, and each evicted the next
