@@ -126,7 +126,11 @@ def test_every_experiment_is_on_the_demo_page_with_its_native_figure(built_site)
     assert [p["experiment"] for p in payloads] == sc.names()
     for p in payloads:
         assert p["schema"] == sc.schemas()[p["experiment"]]
-        assert p["controls"] == [q["name"] for q in p["schema"]["params"]]
+        # Every parameter is a control, except one a browser tab is offered a single value of.
+        assert p["controls"] == [q["name"] for q in p["schema"]["params"]
+                                 if q["kind"] == "choice" or q["live_max"] > q["min"]]
+        assert any(q["name"] == "depth" and q["name"] not in p["controls"] for q in p["schema"]["params"]) \
+            == (p["experiment"] == "lr_transfer")
         want = sc.run_figure(p["experiment"], p["params"])
         assert p["params"] == sc.defaults(p["experiment"])
         bad = mismatches(want["figure"], p["figure"], rel=1e-12)

@@ -59,3 +59,13 @@ def test_bad_parameters_answer_a_value_error_and_never_raise():
     assert "a11" in out["message"]
     assert json.loads(web.handle("not json"))["ok"] is False
     assert json.loads(web.handle(json.dumps({"demo": "nope", "params": {}})))["kind"] == "ValueError"
+
+
+def test_live_requests_are_held_to_the_browser_budget_while_the_domain_stays_open_natively():
+    budgeted = [(n, p) for n in sc.names() for p in get(n).params if p.live_max is not None and p.live_max < p.max]
+    assert budgeted, "no parameter has a browser budget below its domain"
+    for name, p in budgeted:
+        over = 2 * p.live_max if p.log2 else p.live_max + (p.step or 1)
+        out = _ask(name, **{p.name: over})
+        assert out["ok"] is False and p.name in out["message"] and str(p.upper(live=True)) in out["message"]
+        assert p.validate(over) == over  # natively (command line, notebooks) the value is allowed

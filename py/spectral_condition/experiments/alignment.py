@@ -141,10 +141,10 @@ def _alignment(dw: np.ndarray, inputs: np.ndarray, top: float) -> float | None:
 
 @experiment("update_alignment", sweep=True, title="Updates align with the layer's own inputs during training", section=6,
             cost="training",
-            params=(sweep_width(256, NETWORK_SWEEP_START),
-                    Param("steps", "int", 5, label="steps t", min=1, max=10, step=1,
+            params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
+                    Param("steps", "int", 5, label="steps t", min=1, max=10, live_max=5, step=1,
                           help="full-batch training steps"),
-                    Param("batch", "int", 8, label="batch B", min=1, max=32, step=1,
+                    Param("batch", "int", 8, label="batch B", min=1, max=32, live_max=16, step=1,
                           help="examples in the training batch (each step has rank ≤ B)"),
                     parameterization(), OPTIMIZER, SEED),
             figure=update_alignment_figure)

@@ -47,14 +47,14 @@ def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
 
 @experiment("coord_check", sweep=True, title="Coordinate check: activation size per layer against width, step by step",
             section=7, cost="training",
-            params=(sweep_width(256, NETWORK_SWEEP_START),
-                    Param("steps", "int", 4, label="steps shown", min=2, max=5, step=1,
+            params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
+                    Param("steps", "int", 4, label="steps shown", min=2, max=5, live_max=4, step=1,
                           help="panels: step 1 is at initialization, step t after t − 1 updates"),
                     parameterization(), OPTIMIZER,
                     Param("quantity", "choice", "h", label="quantity", choices=("h", "dh"),
                           choice_labels=("RMS(h_l)", "RMS(h_l − h_l at init)"),
                           help="the activations (microsoft/mup's check) or their change since init"),
-                    Param("seeds", "int", 3, label="seeds", min=1, max=5, step=1,
+                    Param("seeds", "int", 3, label="seeds", min=1, max=5, live_max=3, step=1,
                           help="each point is the mean over this many seeds (seed, seed + 1, …)"),
                     SEED),
             figure=coord_check_figure)

@@ -81,8 +81,8 @@ def _update_quantity(quantity: str, w: list[np.ndarray], z: list[np.ndarray], sc
 
 @experiment("update_sizes", sweep=True, title="Update sizes after a few steps: SP, NTP, μP and spectral side by side",
             section=5, cost="training",
-            params=(sweep_width(256, NETWORK_SWEEP_START),
-                    Param("steps", "int", 1, label="steps t", min=1, max=10, step=1,
+            params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
+                    Param("steps", "int", 1, label="steps t", min=1, max=10, live_max=3, step=1,
                           help="full-batch training steps before measuring"),
                     OPTIMIZER,
                     Param("quantity", "choice", "dh", label="quantity", choices=QUANTITIES,

@@ -1,6 +1,6 @@
 """The page of all live figures: ``<!-- all-demos -->`` in a page's Markdown becomes one section per
-registered experiment, each a ``demo`` fence with every parameter as a control, so a new experiment
-appears there without anyone editing the page."""
+registered experiment, each a ``demo`` fence with every parameter as a control (except those a browser
+tab is offered a single value of), so a new experiment appears there without anyone editing the page."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ MARKER = "<!-- all-demos -->"
 def all_demos_markdown() -> str:
     parts = []
     for name, schema in package.get().schemas().items():
-        controls = ", ".join(p["name"] for p in schema["params"])
+        controls = ", ".join(p["name"] for p in schema["params"]
+                             if p["kind"] == "choice" or p["live_max"] > p["min"])
         parts.append(f"## {schema['title']}\n\n"
                      f"`{name}` · section {schema['section']} · cost: {schema['cost']}\n\n"
                      f"```demo\nexperiment: {name}\ncontrols: [{controls}]\n```\n")
