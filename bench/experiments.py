@@ -55,14 +55,14 @@ def pyodide_ms(cases: list, repeats: int, timeout: float) -> dict:
     """
     out: dict = {}
     defaults = [(n, p) for n, s, p in cases if s == "default"]
-    ms = run_in_pyodide([{"name": n, "params": p} for n, p in defaults for _ in range(repeats)],
+    ms = run_in_pyodide([{"name": n, "params": p, "fresh": True} for n, p in defaults for _ in range(repeats)],
                         timeout=timeout)["ms"]
     for i, (n, _) in enumerate(defaults):
         out[(n, "default")] = statistics.median(ms[i * repeats:(i + 1) * repeats])
     for n, s, p in cases:
         if s == "largest":
             try:
-                out[(n, s)] = run_in_pyodide([{"name": n, "params": p}], timeout=timeout)["ms"][0]
+                out[(n, s)] = run_in_pyodide([{"name": n, "params": p, "fresh": True}], timeout=timeout)["ms"][0]
             except subprocess.TimeoutExpired:
                 out[(n, s)] = f"> {timeout:.0f} s"
     return out

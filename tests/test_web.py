@@ -69,3 +69,19 @@ def test_live_requests_are_held_to_the_browser_budget_while_the_domain_stays_ope
         out = _ask(name, **{p.name: over})
         assert out["ok"] is False and p.name in out["message"] and str(p.upper(live=True)) in out["message"]
         assert p.validate(over) == over  # natively (command line, notebooks) the value is allowed
+
+
+def test_the_browser_gets_the_package_without_its_native_only_modules():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    names = {p.name for p in web.browser_files()}
+    assert "web.py" in names and "sweeps.py" in names and "exponents.py" not in names and "cli.py" not in names
+    # The browser's door imports and answers without them.
+    blocked = "; ".join(f"sys.modules['spectral_condition.{m[:-3]}'] = None" for m in web.NATIVE_ONLY)
+    code = (f"import sys, json; sys.path.insert(0, {str(Path(web.__file__).parents[1])!r}); {blocked}; "
+            "from spectral_condition import web; import spectral_condition as sc; "
+            "print(json.loads(web.handle(json.dumps({'demo': 'ellipse', 'params': sc.defaults('ellipse')})))['ok'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "True", out.stderr

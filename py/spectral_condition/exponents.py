@@ -3,7 +3,8 @@
 Each check measures one exponent by a log-log fit across widths at fixed seeds, so the same numbers
 come out at build time (the page) and in the tests (which assert them against theory within the
 tolerance written here). This module imports the experiments, never the other way round, and the
-browser never loads it.
+browser never loads it. It is one module although it is long, because the checks are one table: each
+check's tolerance is argued next to it, and the arguments are compared with each other.
 """
 
 from __future__ import annotations

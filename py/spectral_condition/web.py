@@ -17,13 +17,18 @@ a complete figure of the widths done so far, with ``"pending"`` listing the widt
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from . import sweeps
 from .experiments import get, run_figure, schemas
 from .schema import validate_params
 
-__all__ = ["handle", "Stream", "coerce_url", "payload", "schemas_json"]
+__all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files"]
+
+# Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
+# notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
+NATIVE_ONLY = ("exponents.py", "cli.py", "__main__.py", "notebook.py")
 
 
 def coerce_url(name: str, params: dict[str, Any], url: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -139,3 +144,15 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
 def schemas_json() -> str:
     """Every experiment's schema (parameters with their allowed values) as JSON text."""
     return json.dumps(schemas(), ensure_ascii=False)
+
+
+def forget() -> None:
+    """Forget every computed width (benchmarks time whole sweeps from a cold cache with it)."""
+    sweeps.clear()
+
+
+def browser_files() -> list[Path]:
+    """The package's files that the browser gets (what the site zips and the Node test installs)."""
+    root = Path(__file__).resolve().parent
+    return sorted(p for p in root.rglob("*.py")
+                  if "__pycache__" not in p.parts and p.relative_to(root).as_posix() not in NATIVE_ONLY)

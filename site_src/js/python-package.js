@@ -4,11 +4,12 @@
  * error messages all live in that Python module, so nothing here decides anything.
  */
 
-// Unpack the package zip and return the package's door: {ask, open}.
+// Unpack the package zip and return the package's door: {ask, open, forget}.
 //   ask(request) -> answer: the whole answer at once (web.handle).
 //   open(request) -> {answer(), step(), destroy()}: the same request answered in steps (web.Stream);
 //     answer() is the answer so far, step() computes the next width and is true while more remain,
 //     destroy() frees the Python object (call it once the stream is done or abandoned).
+//   forget() -> drops every computed width (benchmarks time whole sweeps with it).
 // Requests and answers are plain objects.
 export function installPackage(pyodide, archive) {
   // site-packages is on sys.path from the start, so the package needs no path of its own.
@@ -26,6 +27,7 @@ export function installPackage(pyodide, archive) {
   const web = pyodide.pyimport("spectral_condition.web");
   return {
     ask: (request) => JSON.parse(web.handle(JSON.stringify(request))),
+    forget: () => web.forget(),
     open(request) {
       const stream = web.Stream(JSON.stringify(request));
       return {

@@ -1,8 +1,8 @@
 // Answers figure requests under Pyodide 0.27.7 in Node.js through the browser worker's own door:
 // site_src/js/python-package.js installs the package zip and calls spectral_condition.web.
 // Usage: node run.mjs PYODIDE_DIR PACKAGE_ZIP < ITEMS_JSON
-//   items: [{request, stream}], request as web.handle reads it; stream: answer it step by step, as
-//   the worker does, instead of at once.
+//   items: [{request, stream, fresh}], request as web.handle reads it; stream: answer it step by step,
+//   as the worker does, instead of at once; fresh: forget every computed width first.
 // Prints one JSON line: {"numpy": version, "results": [...], "ms": [...]}, a result being the answer
 // (web.handle), or for a stream the list of its answers: the first one, then one after each step.
 import { readFileSync } from "node:fs";
@@ -35,7 +35,8 @@ function streamed(request) {
 
 const results = [];
 const ms = [];
-for (const { request, stream } of items) {
+for (const { request, stream, fresh } of items) {
+  if (fresh) door.forget();
   const t0 = performance.now();
   results.push(stream ? streamed(request) : door.ask(request));
   ms.push(performance.now() - t0);

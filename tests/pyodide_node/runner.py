@@ -36,12 +36,13 @@ def available() -> str | None:
 
 
 def package_zip() -> bytes:
-    """The package's Python files under ``spectral_condition/``, the layout of the site's zip."""
+    """The package's browser files under ``spectral_condition/``, the layout of the site's zip."""
+    from spectral_condition import web
+
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(PACKAGE_DIR.rglob("*.py")):
-            if "__pycache__" not in path.parts:
-                z.write(path, path.relative_to(PACKAGE_DIR.parent).as_posix())
+        for path in web.browser_files():
+            z.write(path, path.relative_to(PACKAGE_DIR.parent).as_posix())
     return buf.getvalue()
 
 
@@ -51,10 +52,11 @@ def run_in_pyodide(requests: list[dict[str, Any]], timeout: float = 600) -> dict
     ``url`` holds raw text from a link, as a page sends it; each result is web.handle's answer,
     ``{"ok": true, "params", "figure", "notes"}`` or ``{"ok": false, "kind", "message"}``. With
     ``stream`` true the request goes through web.Stream as the worker runs it, and its result is the
-    list of answers: the first (what was already computed), then one after each step.
+    list of answers: the first (what was already computed), then one after each step. With ``fresh``
+    true every computed width is forgotten first, so the request computes its whole sweep.
     """
     wire = [{"request": {"demo": r["name"], "params": r["params"], **({"url": r["url"]} if "url" in r else {})},
-             "stream": bool(r.get("stream"))}
+             "stream": bool(r.get("stream")), "fresh": bool(r.get("fresh"))}
             for r in requests]
     with tempfile.NamedTemporaryFile(suffix=".zip") as archive:
         archive.write(package_zip())

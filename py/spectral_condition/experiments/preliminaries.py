@@ -184,7 +184,7 @@ def mp_spectrum_figure(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @experiment("mp_spectrum", title="Singular values of a Gaussian matrix: the Marchenko–Pastur law",
-            section=2, params=(matrix_width(256, 16, 512), ASPECT, SEED), figure=mp_spectrum_figure)
+            section=2, params=(matrix_width(256, 16, 256), ASPECT, SEED), figure=mp_spectrum_figure)
 def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     """Histogram of the singular values of W (W_ij ~ N(0, 1/n_in)) against the Marchenko–Pastur density.
 

@@ -15,13 +15,15 @@ import zipfile
 
 from mkdocs.structure.files import File, Files
 
+from . import package
 from .paths import PACKAGE_DIR, runtime_sources
 
 SITE_PATH = "assets/py/spectral_condition.zip"
 
 
 def package_files():
-    return sorted(p for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts)
+    # The package decides which of its files a browser needs.
+    return package.get("spectral_condition.web").browser_files()
 
 
 # Cached for one build: the whole sitebuild package is imported afresh for the next one.
