@@ -145,8 +145,10 @@ class Page(HTMLParser):
         roles = [r for _, r, _ in self._stack]
         if "headerlink" in roles:
             return
+        # Math is rendered at build time: of KaTeX's output only its annotation holds the TeX.
+        in_annotation = bool(self._stack) and self._stack[-1][0] == "annotation"
         for _, role, buf in self._stack:
-            if role in self.CAPTURE:
+            if role in self.CAPTURE and (role not in ("math", "math-display") or in_annotation):
                 buf.append(data)
         if not any(t in self.SKIP_TEXT for t, _, _ in self._stack) and not any(
                 r in ("math", "math-display") for r in roles):

@@ -14,7 +14,7 @@ OPTIMIZER = Param("optimizer", "choice", "sgd", label="optimizer", choices=OPTIM
                   choice_labels=("SGD", "Adam"), help="full-batch SGD or Adam")
 
 ASPECTS = ("0.25", "0.5", "1", "2", "4")
-ASPECT = Param("aspect", "choice", "1", label="aspect λ = n_out/n_in", choices=ASPECTS,
+ASPECT = Param("aspect", "choice", "1", label=r"aspect $\lambda = n_\text{out}/n_\text{in}$", choices=ASPECTS,
                choice_labels=("¼", "½", "1", "2", "4"), help="shape of the matrix")
 
 
@@ -38,11 +38,12 @@ NATIVE_MAX_WIDTH, LIVE_MAX_WIDTH = 8192, 2048
 
 def matrix_width(default: int, lo: int, live_max: int) -> Param:
     """The larger side n = max(n_in, n_out) of a single matrix."""
-    return Param("width", "int", default, label="width n = max(n_in, n_out)", min=lo, max=NATIVE_MAX_WIDTH,
+    return Param("width", "int", default, label=r"width $n = \max(n_\text{in}, n_\text{out})$", min=lo,
+                 max=NATIVE_MAX_WIDTH,
                  live_max=live_max, log2=True, help="the larger side of the matrix, a power of two")
 
 
 def sweep_width(default: int, start: int, live_max: int = LIVE_MAX_WIDTH) -> Param:
     """The largest width of a sweep over the powers of two from ``start``."""
-    return Param("width", "int", default, label="largest width n", min=64, max=NATIVE_MAX_WIDTH,
+    return Param("width", "int", default, label="largest width $n$", min=64, max=NATIVE_MAX_WIDTH,
                  live_max=live_max, log2=True, help=f"the sweep runs over the powers of two from {start} to this width")

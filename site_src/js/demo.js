@@ -4,11 +4,15 @@
  * busy line naming the widths still pending. Values a shared link gives go to the Python package as
  * raw text, with the first request once the worker is ready; the package's final answer sets the
  * controls, and its notes say in the "Link adjusted" line what it changed.
+ *
+ * The controls never say something the figure does not show for long: when the live figures become
+ * unavailable they go back to the figure's values, are switched off and name the reason; "Reset to
+ * defaults" brings back the figure the build computed, without asking the worker.
  */
 import { buildControl } from "./controls.js";
 import { draw } from "./theme.js";
 import { linkValues, scheduleWrite } from "./url-state.js";
-import { progressText, runtime, send } from "./worker-client.js";
+import { cancel, progressText, runtime, send } from "./worker-client.js";
 
 let uid = 0;
 
@@ -24,13 +28,20 @@ export class Demo {
     this.key = key; // its query keys are "<key>.<param>"
     this.name = payload.experiment;
     this.version = root.dataset.version || "0";
+    this.initial = Object.assign({}, payload.params); // what the build computed: the defaults
+    this.figure = payload.figure;
     this.params = Object.assign({}, payload.params);
-    this.controlled = payload.schema.params.filter((p) => payload.controls.includes(p.name));
+    this.shown = Object.assign({}, payload.params); // the parameters of the figure on screen
+    // Each parameter with its words as the build typeset them (label_html, help_html, …).
+    const words = root.dataset.labels ? JSON.parse(root.dataset.labels) : {};
+    this.controlled = payload.schema.params.filter((p) => payload.controls.includes(p.name))
+      .map((p) => Object.assign({}, p, words[p.name]));
     // Raw link values the package has not answered yet; a control the reader moves drops its own.
     this.link = linkValues(key, this.controlled.map((p) => p.name));
     this.linkId = 0; // the request that carried them
     this.latest = 0;
     this.queued = null;
+    this.restarting = false; // its worker died and a new one is loading
     this.uid = ++uid;
     this.chart = root.querySelector(".sc-demo__chart");
     this.status = root.querySelector(".sc-demo__status");
@@ -45,11 +56,19 @@ export class Demo {
     form.className = "sc-demo__form";
     form.addEventListener("submit", (e) => e.preventDefault());
     this.controls = {};
+    const helps = [];
     for (const p of this.controlled) {
       const control = buildControl(p, this.params[p.name], `sc-${this.uid}-${p.name}`, (v) => this.set(p, v));
       this.controls[p.name] = control;
       form.appendChild(control.element);
+      if (control.help) helps.push(control.help);
     }
+    const reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "sc-demo__reset";
+    reset.textContent = "Reset to defaults";
+    reset.addEventListener("click", () => this.reset());
+    this.resetEl = reset;
     const busy = document.createElement("span");
     busy.className = "sc-demo__busy";
     busy.setAttribute("aria-hidden", "true");
@@ -60,8 +79,9 @@ export class Demo {
     this.noteEl.hidden = true;
     this.messageEl = document.createElement("p");
     this.messageEl.className = "sc-demo__message";
+    this.messageEl.id = `sc-${this.uid}-message`;
     this.messageEl.hidden = true;
-    form.append(busy, this.noteEl, this.messageEl);
+    form.append(reset, busy, ...helps, this.noteEl, this.messageEl);
     container.replaceChildren(form);
   }
 
@@ -78,6 +98,20 @@ export class Demo {
     return send(this, params);
   }
 
+  // Back to the figure the build computed: it is in the page already, so nothing is computed.
+  reset() {
+    cancel(this);
+    this.link = {};
+    this.linkId = 0;
+    this.params = Object.assign({}, this.initial);
+    this.showControls(this.params);
+    this.setBusy(false);
+    this.noteEl.hidden = true;
+    this.messageEl.hidden = true;
+    this.drawn(this.initial, [], this.figure);
+    scheduleWrite(linkEntries);
+  }
+
   // What web.handle receives for request `id`: unanswered link values ride along until answered.
   request(id, params) {
     const out = { demo: this.name, params };
@@ -89,16 +123,49 @@ export class Demo {
   }
 
   // [query key, text or null] for each control; a value still waiting for the package keeps the
-  // link's own text.
+  // link's own text, and a value equal to the built figure's is left out.
   linkEntries() {
     return this.controlled
       .filter((p) => !(p.name in this.link))
-      .map((p) => [`${this.key}.${p.name}`, this.params[p.name] === p.default ? null : String(this.params[p.name])]);
+      .map((p) => [`${this.key}.${p.name}`,
+                   this.params[p.name] === this.initial[p.name] ? null : String(this.params[p.name])]);
+  }
+
+  showControls(params) {
+    for (const p of this.controlled) this.controls[p.name].show(params[p.name]);
+  }
+
+  // The controls and the link go back to the figure on screen (what was asked will not come). Values
+  // a shared link gave stay in the address bar: the link is the reader's, whatever this tab can run.
+  revert() {
+    this.params = Object.assign({}, this.shown);
+    this.showControls(this.params);
+    scheduleWrite(linkEntries);
+  }
+
+  setDisabled(on) {
+    for (const p of this.controlled) this.controls[p.name].setDisabled(on, this.messageEl.id);
+    this.resetEl.disabled = on;
+    this.root.classList.toggle("sc-demo--off", on);
   }
 
   onReady(sent) {
+    this.setDisabled(false);
+    if (this.restarting && !sent) this.messageEl.hidden = true; // the new worker is up
+    this.restarting = false;
     if (!sent && Object.keys(this.link).length) this.ask(Object.assign({}, this.params));
     this.setState("live");
+  }
+
+  onRestart(why, resent) {
+    this.restarting = true;
+    this.showMessage(`${why}; restarting it${resent ? " and computing this figure again" : ""}.`, "error");
+  }
+
+  onGaveUp(why) {
+    this.setBusy(false);
+    this.revert();
+    this.showMessage(`${why}. The figure shows the last values it finished.`, "error");
   }
 
   onAnswer(msg) {
@@ -120,23 +187,32 @@ export class Demo {
         // may differ from what it asked. A partial figure stops at a smaller width; the controls keep
         // the value being computed.
         this.params = Object.assign({}, answer.params);
-        for (const p of this.controlled) this.controls[p.name].show(this.params[p.name]);
+        this.showControls(this.params);
       }
-      this.root.dataset.params = JSON.stringify(answer.params);
-      this.root.dataset.pending = JSON.stringify(answer.pending);
       this.messageEl.hidden = true;
       if (fromLink) this.showNotes(answer.notes);
-      draw(this.chart, answer.figure);
+      this.drawn(answer.params, answer.pending, answer.figure);
     } else {
       this.showMessage(answer.message, "error");
     }
     if (fromLink && msg.final) scheduleWrite(linkEntries);
   }
 
+  drawn(params, pending, figure) {
+    this.shown = Object.assign({}, params);
+    this.root.dataset.params = JSON.stringify(params);
+    this.root.dataset.pending = JSON.stringify(pending);
+    draw(this.chart, figure);
+  }
+
   onFailed(reason) {
     this.setBusy(false);
+    this.revert();
     this.setState("error");
-    this.showMessage(`Live figures unavailable: ${reason}. The figure shows the parameters it was built with.`, "error");
+    this.setDisabled(true);
+    const built = Object.keys(this.initial).every((k) => this.shown[k] === this.initial[k]);
+    this.showMessage(`Live figures unavailable: ${reason}. The controls are off; the figure shows `
+                     + (built ? "the parameters it was built with." : "the last values computed."), "error");
   }
 
   setState(state) {

@@ -1,5 +1,5 @@
-/* Entry point of the site's scripts (an ES module): sets up every page Material shows, typesetting
- * math, drawing embedded figures and turning each demo into a live figure.
+/* Entry point of the site's scripts (an ES module): sets up every page Material shows, drawing
+ * embedded figures and turning each demo into a live figure (math arrives typeset by the build).
  *
  * Material's instant navigation swaps the page content without re-running this module, so each page
  * is set up from `document$.subscribe`, idempotently, and the worker stays up for the whole reading
@@ -11,8 +11,11 @@
  * after the parameter; its chart is the .js-plotly-plot inside it, whose data-renders counts finished
  * draws; data-params on the root holds the parameters of the figure shown and data-pending (a JSON
  * list) the widths its answer still waited for; the root has class sc-demo--busy and aria-busy="true"
- * until the final answer to its newest request. window.__spectralRuntime exposes `starts` (workers
- * created), `abandoned` (requests the worker dropped for a newer one) and `run(root, params)`.
+ * until the final answer to its newest request; it has class sc-demo--off while its controls are off
+ * (live figures unavailable), the reason in its .sc-demo__message. window.__spectralRuntime exposes
+ * `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
+ * `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker
+ * dropped for a newer one) and `run(root, params)`.
  */
 import { Demo } from "./demo.js";
 import { renderMath } from "./math.js";

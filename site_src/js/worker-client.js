@@ -2,9 +2,17 @@
  * progress in every waiting demo, posts each demo's requests and hands the answers back. Module
  * state lives as long as the tab, so Material's instant navigation reuses the same worker.
  *
+ * A watchdog keeps a figure from waiting forever. A worker that dies (an error event) or goes silent
+ * while a request is in flight (a terminated or crashed worker sends no event at all) is replaced,
+ * and the newest request of each figure is sent again. Silence is confirmed by a ping first: a
+ * worker that was only paused (the computer slept) answers it and is kept. A request that was in
+ * flight through two such deaths is not sent a third time, and a worker that dies three times
+ * without answering anything makes the live figures unavailable.
+ *
  * A demo registered here provides: root, key, version, latest, queued, request(id, params) (what to
- * send), setState, setBusy, showProgress, showMessage, onReady(sent), onFailed(reason), onAnswer(msg)
- * (msg: {id, answer, final}; partial answers come first while widths are still being computed).
+ * send), setState, setBusy, showProgress, showMessage, onReady(sent), onFailed(reason),
+ * onRestart(why, resent), onGaveUp(why), onAnswer(msg) (msg: {id, answer, final}; partial answers
+ * come first while widths are still being computed).
  */
 
 // assets/spectral/worker-client.js -> the site root, wherever the site is mounted (sub-paths too).
@@ -17,9 +25,17 @@ const PHASE_TEXT = {
   package: "Loading the spectral_condition package",
 };
 
+// Silence while loading that means the worker is gone: past the worker's own stall limit (60 s),
+// which it reports itself while it is alive.
+const LOAD_SILENCE_MS = 90000;
+const PING_GRACE_MS = 2000; // after the silence, how long a ping may take to be answered
+const MAX_TRIES = 2; // sends of one request: the first, and one more after its worker died
+const MAX_STRIKES = 3; // workers lost in a row without a single answer: the runtime is broken here
+
 // What tests and benchmarks read as window.__spectralRuntime.
 export const runtime = {
   starts: 0, // workers created in this tab: stays 1 across instant navigation
+  restarts: 0, // workers replaced after dying or falling silent
   worker: null,
   status: "idle", // idle | loading | ready | failed
   failure: "",
@@ -28,7 +44,18 @@ export const runtime = {
   demos: new Set(),
   seq: 0,
   abandoned: 0, // requests the worker dropped because a newer one for the same figure arrived
+  // A request in flight with no word from the worker for this long means the worker is gone. One
+  // step of a figure (one width) takes about a second at the browser budget on a laptop; this
+  // leaves room for a slow phone. Tests may lower it.
+  stallMs: 20000,
 };
+
+const inflight = new Map(); // demo key -> {demo, id, params, tries}: posted, not finally answered
+let lastHeard = 0; // when the current worker last posted anything (or was last given work)
+let pingedAt = 0; // when the watchdog pinged a silent worker; 0: no ping waiting
+let strikes = 0;
+let watchdog = null;
+let version = "0";
 
 export function progressText() {
   const { phase, detail } = runtime.progress;
@@ -41,30 +68,22 @@ function renderProgress() {
   }
 }
 
-function start(version) {
+function start() {
   runtime.starts += 1;
   runtime.status = "loading";
   runtime.failure = "";
   runtime.progress = { phase: "runtime", percent: 0 };
   const w = new Worker(asset(`assets/spectral/worker.js?v=${version}`), { type: "module" });
   runtime.worker = w;
+  lastHeard = performance.now();
+  pingedAt = 0;
   w.onmessage = (event) => onMessage(w, event.data);
   w.onerror = (event) => {
     event.preventDefault();
     if (runtime.worker !== w) return;
-    w.terminate();
-    runtime.worker = null;
     const why = event.message || "the worker stopped";
-    if (runtime.status === "ready") {
-      // It ran before: the next input starts a new one.
-      runtime.status = "idle";
-      for (const d of runtime.demos) {
-        d.setBusy(false);
-        d.showMessage(`The Python worker stopped (${why}); change a control to restart it.`, "error");
-      }
-    } else {
-      fail(`the Python worker could not start (${why})`);
-    }
+    if (runtime.status === "ready") replace(`The Python worker stopped (${why})`);
+    else fail(`the Python worker could not start (${why})`);
   };
   w.postMessage({
     type: "init",
@@ -72,25 +91,83 @@ function start(version) {
     packageURL: asset(`assets/py/spectral_condition.zip?v=${version}`),
   });
   for (const d of runtime.demos) d.setState("loading");
+  if (!watchdog) watchdog = setInterval(watch, 1000);
+}
+
+function stop() {
+  if (runtime.worker) runtime.worker.terminate();
+  runtime.worker = null;
+  clearInterval(watchdog);
+  watchdog = null;
+}
+
+function watch() {
+  const now = performance.now();
+  const silent = now - lastHeard;
+  let limit = Infinity;
+  if (runtime.status === "ready" && inflight.size) limit = runtime.stallMs;
+  else if (runtime.status === "loading") limit = Math.max(runtime.stallMs, LOAD_SILENCE_MS);
+  if (silent <= limit || !runtime.worker) return;
+  if (!pingedAt) {
+    pingedAt = now;
+    runtime.worker.postMessage({ type: "ping" });
+  } else if (now - pingedAt > PING_GRACE_MS) {
+    const what = runtime.status === "ready" ? "stopped answering" : "stopped while loading";
+    replace(`The Python worker ${what} (nothing for ${Math.round(silent / 1000)} s)`);
+  }
+}
+
+// A worker died or fell silent: start a new one and send each figure's newest request again.
+function replace(why) {
+  stop();
+  strikes += 1;
+  runtime.restarts += 1;
+  if (strikes >= MAX_STRIKES) {
+    fail(`the Python worker stopped ${strikes} times without answering (last: ${why.replace(/^The /, "the ")})`);
+    return;
+  }
+  const waiting = [...inflight.values()];
+  inflight.clear();
+  start();
+  const resent = new Set();
+  for (const entry of waiting) {
+    const { demo } = entry;
+    if (!demo.root.isConnected || demo.latest !== entry.id) continue;
+    if (entry.tries >= MAX_TRIES) {
+      demo.onGaveUp(`${why}, twice while computing this figure, so it was not asked again`);
+      continue;
+    }
+    demo.queued = { id: entry.id, params: entry.params, tries: entry.tries };
+    resent.add(demo);
+  }
+  for (const d of runtime.demos) {
+    if (d.root.isConnected && !waiting.some((e) => e.demo === d && e.tries >= MAX_TRIES)) {
+      d.onRestart(why, resent.has(d));
+    }
+  }
 }
 
 function fail(reason) {
+  stop();
   runtime.status = "failed";
   runtime.failure = reason;
-  if (runtime.worker) runtime.worker.terminate();
-  runtime.worker = null;
+  inflight.clear();
   for (const d of runtime.demos) {
     d.queued = null;
     d.onFailed(reason);
   }
 }
 
-function post(demo, id, params) {
+function post(demo, id, params, tries = 0) {
+  if (!inflight.size) lastHeard = performance.now(); // silence counts from the first request
+  inflight.set(demo.key, { demo, id, params, tries: tries + 1 });
   runtime.worker.postMessage({ type: "run", id, key: demo.key, request: demo.request(id, params) });
 }
 
 function onMessage(w, msg) {
   if (runtime.worker !== w) return;
+  lastHeard = performance.now();
+  pingedAt = 0;
   if (msg.type === "progress") {
     runtime.progress = { phase: msg.phase, percent: msg.percent, detail: msg.detail };
     renderProgress();
@@ -100,27 +177,37 @@ function onMessage(w, msg) {
     for (const d of runtime.demos) {
       const queued = d.queued;
       d.queued = null;
-      if (queued) post(d, queued.id, queued.params);
+      if (queued) post(d, queued.id, queued.params, queued.tries || 0);
       d.onReady(Boolean(queued));
     }
   } else if (msg.type === "fatal") {
     fail(msg.message);
   } else if (msg.type === "answer") {
+    strikes = 0;
+    const entry = inflight.get(msg.key);
+    if (msg.final && entry && entry.id === msg.id) inflight.delete(msg.key);
     for (const d of runtime.demos) if (d.key === msg.key) d.onAnswer(msg);
   } else if (msg.type === "abandoned") {
     runtime.abandoned += 1;
+    const entry = inflight.get(msg.key);
+    if (entry && entry.id === msg.id) inflight.delete(msg.key);
   }
 }
 
 // Take a demo just set up on the page into the runtime's current state, starting the worker for the
 // first one. Demos of pages that instant navigation swapped out are dropped here.
 export function adopt(demo) {
-  for (const d of runtime.demos) if (!d.root.isConnected) runtime.demos.delete(d);
+  for (const d of runtime.demos) {
+    if (d.root.isConnected) continue;
+    runtime.demos.delete(d);
+    if (inflight.get(d.key)?.demo === d) inflight.delete(d.key);
+  }
   runtime.demos.add(demo);
+  version = demo.version;
   if (runtime.status === "failed") demo.onFailed(runtime.failure);
   else if (runtime.status === "ready") demo.onReady(false);
   else if (runtime.status === "loading") demo.setState("loading");
-  else start(demo.version);
+  else start();
 }
 
 // Ask for a figure; its answers go to demo.onAnswer. Returns the request's id: only the answers to a
@@ -133,8 +220,20 @@ export function send(demo, params) {
     return id;
   }
   demo.setBusy(true);
-  if (runtime.status === "idle") start(demo.version);
+  if (runtime.status === "idle") start();
   if (runtime.status === "ready") post(demo, id, params);
   else demo.queued = { id, params }; // sent when the worker is ready
   return id;
+}
+
+// Drop whatever a demo asked for and has not been answered yet (its reader went back to the
+// defaults): nothing of it is drawn, and the worker stops computing it.
+export function cancel(demo) {
+  demo.latest = ++runtime.seq;
+  demo.queued = null;
+  const entry = inflight.get(demo.key);
+  if (entry && entry.demo === demo) {
+    inflight.delete(demo.key);
+    if (runtime.worker && runtime.status === "ready") runtime.worker.postMessage({ type: "cancel", key: demo.key });
+  }
 }

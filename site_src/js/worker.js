@@ -3,12 +3,17 @@
  * Messages in:  {type: "init", indexURL, packageURL}
  *               {type: "run", id, key, request}          (key: which figure on the page; request:
  *                                                         what spectral_condition.web.Stream reads)
+ *               {type: "cancel", key}                    (the page no longer wants that figure's
+ *                                                         request: it is abandoned)
+ *               {type: "ping"}                           (the page's watchdog: is this worker alive?)
  * Messages out: {type: "progress", phase, percent, detail}
  *               {type: "ready", python, numpy, ms}
  *               {type: "fatal", message}                   (the runtime cannot start)
  *               {type: "answer", id, key, answer, final}   (answer: a web.Stream answer; partial ones,
  *                                                         final: false, list the widths still pending)
- *               {type: "abandoned", id, key}               (a newer request for the same figure won)
+ *               {type: "abandoned", id, key}               (a newer request for the same figure won,
+ *                                                         or the page cancelled it)
+ *               {type: "pong"}                             (the answer to a ping, between two steps)
  * Every run request ends in exactly one final answer or one "abandoned".
  *
  * A request is answered by a web.Stream: at once with what is already computed (the widths a sweep
@@ -286,6 +291,10 @@ self.onmessage = (event) => {
     abandon(msg.key);
     queue.set(msg.key, msg);
     if (python) pump();
+  } else if (msg.type === "cancel") {
+    abandon(msg.key);
+  } else if (msg.type === "ping") {
+    postMessage({ type: "pong" });
   } else if (msg.type === "init") {
     init(msg).then(
       () => pump(),

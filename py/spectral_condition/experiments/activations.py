@@ -9,7 +9,8 @@ from ..constants import NETWORK_SWEEP_START
 from ..fit import powers_of_two
 from ..params import SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
-from ..plot import PARAM_LABELS, axis, chosen_width, figure, layer_traces, layout, slope_label, width_axis
+from ..plot import (CHOSEN, PARAM_LABELS, Panel, chosen_width, figure, grid_layout, layer_legend, layer_traces,
+                    log_axis, slope_label, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -18,23 +19,23 @@ from ..theory import theory_exponents
 def activation_rms_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     widths, layers, theory = d["widths"], d["layers"], d["theory"]
+    values = [v for ys in d["rms"] for v in ys]
     traces = layer_traces(widths, d["rms"], layers, theory, 1, True)
-    traces += chosen_width(widths[-1], [v for ys in d["rms"] for v in ys], 1, True)
+    traces += chosen_width(widths[-1], values, 1)
     label = PARAM_LABELS[d["parameterization"]]
-    shrink = theory[-1] < 0
-    title = (f"{label} at init: RMS(h_l) flat in n for l < L" +
-             (f"; readout RMS(h_L) {slope_label(theory[-1])} by design" if shrink else ", readout too"))
-    lay = layout(title, width_axis(widths, i=1, domain=[0.0, 1.0]), axis("RMS(h_l) at initialization", log=True),
-                 annotations=[{"text": "dashed: theory slope per layer", "xref": "paper", "yref": "paper",
-                               "x": 1.0, "y": 1.02, "xanchor": "right", "yanchor": "bottom",
-                               "showarrow": False}])
+    readout = (f"the readout's RMS(h_L) {slope_label(theory[-1])}, by design" if theory[-1] < 0
+               else "the readout's too")
+    subtitle = ["flat in n for l < L", readout, "dashed: theory slope per layer", CHOSEN]
+    lay = grid_layout(f"{label} at init: RMS(h_l) against width", subtitle,
+                      [Panel(width_axis(widths), log_axis("RMS(h_l) at initialization", values))],
+                      layer_legend(layers))
     return figure(traces, lay)
 
 
 @experiment("activation_rms", sweep=True, title="RMS(h_l) of every layer against width, at initialization", section=3,
             params=(sweep_width(512, NETWORK_SWEEP_START),
-                    Param("depth", "int", 4, label="depth L", min=2, max=6, step=1,
-                          help="number of weight matrices (L − 1 hidden widths n)"),
+                    Param("depth", "int", 4, label="depth $L$", min=2, max=6, step=1,
+                          help="number of weight matrices ($L - 1$ hidden widths $n$)"),
                     parameterization(), SEED),
             figure=activation_rms_figure)
 def activation_rms(width: int, depth: int, parameterization: str, seed: int) -> dict:

@@ -14,8 +14,9 @@ from ..constants import MATRIX_SWEEP_START, NETWORK_SWEEP_START, NORM_TOL, UNREL
 from ..fit import powers_of_two
 from ..params import ASPECT, OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
-from ..plot import (GREY, PALETTE, PARAM_LABELS, axis, chosen_width, figure, first_point, layer_color, layer_name,
-                    layout, line, log_axis, panel_title, positive, reference_slope, slope_label, width_axis)
+from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, Panel, axis, chosen_width, figure, first_point, grid_layout,
+                    layer_color, layer_legend, layer_name, line, log_axis, log_ticks, positive, reference_slope,
+                    slope_label, theory, width_axis)
 from ..registry import experiment
 from ..schema import Param
 
@@ -24,27 +25,30 @@ def alignment_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     n = d["widths"]
     traces = [
-        line(n, d["random_init"], "random init W on a fixed input h", PALETTE[0]),
-        reference_slope(n, 0.0, (n[0], d["random_init_theory"][0]),
-                        "√n_out/(√n_out + √n_in), " + slope_label(0.0), PALETTE[0]),
-        line(n, d["rank_one_own"], "rank one g hᵀ on its own input h (exactly 1)", PALETTE[2]),
-        line(n, d["rank_b_own"], f"rank B = {d['batch']}: (1/B)Σ_b g_b h_bᵀ on h₁", PALETTE[3]),
-        line(n, d["unrelated"], f"rank one g hᵀ on an unrelated x (RMS over {d['unrelated_inputs']} x)",
-             PALETTE[5]),
-        reference_slope(n, -0.5, (n[0], d["unrelated_theory"][0]), "1/√n_in " + slope_label(-0.5),
-                        PALETTE[5]),
+        line(n, d["random_init"], "random W, fixed h", PALETTE[0]),
+        theory(reference_slope(n, 0.0, (n[0], d["random_init_theory"][0]),
+                               "√n_out/(√n_out + √n_in), " + slope_label(0.0), PALETTE[0]), True),
+        line(n, d["rank_one_own"], "g hᵀ on its own h", PALETTE[2]),
+        line(n, d["rank_b_own"], f"rank B = {d['batch']} on h₁", PALETTE[3]),
+        line(n, d["unrelated"], "g hᵀ on unrelated x", PALETTE[5]),
+        theory(reference_slope(n, -0.5, (n[0], d["unrelated_theory"][0]), "1/√n_in " + slope_label(-0.5),
+                               PALETTE[5]), False),
     ]
-    lay = layout(f"Alignment ‖A h‖/(‖A‖_*‖h‖) against width, λ = n_out/n_in = {d['aspect']:g}",
-                 width_axis(n, "width n = max(n_in, n_out)"),
-                 log_axis("‖A h‖ / (‖A‖_* ‖h‖)", d["random_init"] + d["rank_b_own"] + d["unrelated"]
-                          + d["unrelated_theory"] + [1.0]))
+    subtitle = [f"λ = n_out/n_in = {d['aspect']:g}",
+                "rank B: (1/B)Σ_b g_b h_bᵀ", f"unrelated x: RMS over {d['unrelated_inputs']} inputs",
+                "dashed: theory, √n_out/(√n_out + √n_in) and 1/√n_in " + slope_label(-0.5)]
+    lay = grid_layout("Alignment ‖A h‖/(‖A‖_*‖h‖) against width", subtitle,
+                      [Panel(width_axis(n, "width n = max(n_in, n_out)"),
+                             log_axis("‖A h‖ / (‖A‖_* ‖h‖)", d["random_init"] + d["rank_b_own"] + d["unrelated"]
+                                      + d["unrelated_theory"] + [1.0]))],
+                      [t["name"] for t in traces if t["showlegend"]])
     return figure(traces, lay)
 
 
 @experiment("alignment", sweep=True, title="Alignment ‖A h‖/(‖A‖_*‖h‖) against width", section=6,
             params=(sweep_width(256, MATRIX_SWEEP_START), ASPECT,
-                    Param("batch", "int", 8, label="batch B", min=1, max=64, step=1,
-                          help="rank of the batch update Σ_b g_b h_bᵀ"),
+                    Param("batch", "int", 8, label="batch $B$", min=1, max=64, step=1,
+                          help=r"rank of the batch update $\sum_b g_b h_b^\top$"),
                     SEED),
             figure=alignment_figure)
 def alignment(width: int, aspect: str, batch: int, seed: int) -> dict:
@@ -99,34 +103,37 @@ def update_alignment_figure(result: dict[str, Any]) -> dict[str, Any]:
     traces: list[dict[str, Any]] = []
     for l, kind in enumerate(layers):
         name = layer_name(l, kind)
-        traces.append(line(widths, d["own"][l], f"{name}: own inputs", layer_color(l), legendgroup=name))
+        traces.append(line(widths, d["own"][l], name, layer_color(l), legendgroup=name))
         traces.append(line(widths, d["unrelated"][l], f"{name}: unrelated inputs", layer_color(l),
-                           dash="dot", legendgroup=name, marker={"color": layer_color(l), "size": 6,
-                                                                 "symbol": "circle-open"}))
+                           dash="dot", legendgroup=name, showlegend=False,
+                           marker={"color": layer_color(l), "size": 6, "symbol": "circle-open"}))
     own_start = first_point(widths, d["own"][1])
     if own_start:
-        traces.append(reference_slope(widths, 0.0, own_start, "theory: own inputs flat", GREY))
+        traces.append(theory(reference_slope(widths, 0.0, own_start, "theory: own inputs flat", GREY), True))
     unrel_start = first_point(widths, d["unrelated"][1])
     if unrel_start:
-        traces.append(reference_slope(widths, -0.5, unrel_start, f"theory: unrelated {slope_label(-0.5)}", GREY,
-                                      legendgroup="unrelated-theory"))
-    traces += chosen_width(widths[-1], [v for k in ("own", "unrelated") for ys in d[k] for v in ys], 1, True)
+        traces.append(theory(reference_slope(widths, -0.5, unrel_start, f"theory: unrelated {slope_label(-0.5)}",
+                                             GREY), not own_start))
+    traces += chosen_width(widths[-1], [v for k in ("own", "unrelated") for ys in d[k] for v in ys], 1)
 
     steps = list(range(1, d["steps"] + 1))
     for l, kind in enumerate(layers):
         traces.append(line(steps, d["by_step"][l], layer_name(l, kind), layer_color(l), showlegend=False,
                            legendgroup=layer_name(l, kind), xaxis="x2", yaxis="y2"))
     label = PARAM_LABELS[d["parameterization"]]
-    title = f"{label}: ‖ΔW_l a‖ / (‖ΔW_l‖_* ‖a‖) for the layer's inputs a = φ(h_{{l−1}})"
     # The ratio is at most 1; show the same span on both panels, from below the data up to 1.
     vals = positive([v for k in ("own", "unrelated", "by_step") for ys in d[k] for v in ys]) or [1.0]
     yrange = [math.log10(min(min(vals), 0.1)) - 0.08, 0.04]
-    lay = layout(title, width_axis(widths, i=1, domain=[0.0, 0.62]),
-                 axis("alignment ratio", log=True, anchor="x", range=yrange),
-                 xaxis2=axis("training step t", domain=[0.72, 1.0], anchor="y2", dtick=1),
-                 yaxis2=axis("", log=True, anchor="x2", range=yrange),
-                 annotations=[panel_title(1, f"after {d['steps']} steps, against width"),
-                              panel_title(2, f"own inputs at n = {widths[-1]}, against step")])
+    ticks = log_ticks(*yrange)
+    subtitle = ["ratio ‖ΔW_l a‖/(‖ΔW_l‖_* ‖a‖) for the layer's inputs a = φ(h_{l−1})",
+                "solid: the layer's own inputs", f"dotted: unrelated inputs (RMS over {d['unrelated_inputs']})",
+                f"dashed: theory, flat and {slope_label(-0.5)}", CHOSEN]
+    lay = grid_layout(f"{label}: updates align with their inputs", subtitle,
+                      [Panel(width_axis(widths), axis("alignment ratio", log=True, range=yrange, **ticks),
+                             f"after {d['steps']} step{'s' if d['steps'] > 1 else ''}"),
+                       Panel(axis("training step t", dtick=1), axis("alignment ratio", log=True, range=yrange, **ticks),
+                             f"own inputs at n = {widths[-1]}")],
+                      layer_legend(layers, with_theory=bool(own_start or unrel_start)))
     return figure(traces, lay)
 
 
@@ -142,10 +149,10 @@ def _alignment(dw: np.ndarray, inputs: np.ndarray, top: float) -> float | None:
 @experiment("update_alignment", sweep=True, title="Updates align with the layer's own inputs during training", section=6,
             cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
-                    Param("steps", "int", 5, label="steps t", min=1, max=10, live_max=5, step=1,
+                    Param("steps", "int", 5, label="steps $t$", min=1, max=10, live_max=5, step=1,
                           help="full-batch training steps"),
-                    Param("batch", "int", 8, label="batch B", min=1, max=32, live_max=16, step=1,
-                          help="examples in the training batch (each step has rank ≤ B)"),
+                    Param("batch", "int", 8, label="batch $B$", min=1, max=32, live_max=16, step=1,
+                          help=r"examples in the training batch (each step has rank $\le B$)"),
                     parameterization(), OPTIMIZER, SEED),
             figure=update_alignment_figure)
 def update_alignment(width: int, steps: int, batch: int, parameterization: str, optimizer: str,

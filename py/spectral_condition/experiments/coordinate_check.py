@@ -12,8 +12,8 @@ from ..constants import NETWORK_SWEEP_START
 from ..fit import powers_of_two
 from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
-from ..plot import (OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, domains, figure, layer_traces, layout,
-                    log_range, panel_title, slope_label, suffix, width_axis)
+from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, Panel, axis, chosen_width, figure, grid_layout,
+                    layer_legend, layer_traces, log_range, log_ticks, slope_label, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -22,26 +22,24 @@ from ..theory import theory_exponents
 def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     widths, layers, panels = d["widths"], d["layers"], d["panels"]
-    spans = domains(len(panels), gap=0.03)
     readout_shrinks = d["quantity"] == "h" and panels[0] == 1 and d["theory"][0][-1] < 0
     yrange = log_range([v for series in d["values"] for ys in series for v in ys])
-    traces, annotations, extra = [], [], {}
+    ticks = log_ticks(*yrange) if yrange else {}
+    ylabel = "RMS(h_l)" if d["quantity"] == "h" else "RMS(h_l − h_l at init)"
+    traces, grid = [], []
     for i, (t, series, theory) in enumerate(zip(panels, d["values"], d["theory"]), start=1):
         traces += layer_traces(widths, series, layers, theory, i, i == 1)
-        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i, i == 1)
-        annotations.append(panel_title(i, "step 1 (init)" if t == 1 else f"step {t}"))
-        extra[f"xaxis{suffix(i)}"] = width_axis(widths, i=i, domain=spans[i - 1])
-        ylabel = ("RMS(h_l)" if d["quantity"] == "h" else "RMS(h_l − h_l at init)") if i == 1 else ""
-        extra[f"yaxis{suffix(i)}"] = axis(ylabel, log=True, anchor=f"x{suffix(i)}", range=yrange)
-    if readout_shrinks:
-        annotations.append({"text": f"readout at init {slope_label(d['theory'][0][-1])}:<br>small by design",
-                            "xref": "x domain", "yref": "y domain", "x": 0.02, "y": 0.02,
-                            "xanchor": "left", "yanchor": "bottom", "showarrow": False})
+        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
+        grid.append(Panel(width_axis(widths), axis(ylabel, log=True, range=yrange, **ticks),
+                          "step 1 (init)" if t == 1 else f"step {t}"))
     label = PARAM_LABELS[d["parameterization"]]
     opt = OPTIMIZER_LABELS[d["optimizer"]]
     seeds = f"{d['seeds']} seed{'s' if d['seeds'] > 1 else ''}"
-    title = f"Coordinate check, {label}, {opt}, mean of {seeds}: flat lines pass"
-    lay = layout(title, extra.pop("xaxis"), extra.pop("yaxis"), annotations=annotations, **extra)
+    subtitle = [f"mean of {seeds}; flat lines pass", "dashed: theory slope per layer"]
+    if readout_shrinks:
+        subtitle.append(f"at step 1 the readout is {slope_label(d['theory'][0][-1])}, small by design")
+    lay = grid_layout(f"Coordinate check: {label}, {opt}", subtitle + [CHOSEN], grid, layer_legend(layers),
+                      shared=True)
     return figure(traces, lay)
 
 
@@ -49,10 +47,10 @@ def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
             section=7, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
                     Param("steps", "int", 4, label="steps shown", min=2, max=5, live_max=4, step=1,
-                          help="panels: step 1 is at initialization, step t after t − 1 updates"),
+                          help="panels: step 1 is at initialization, step $t$ after $t - 1$ updates"),
                     parameterization(), OPTIMIZER,
                     Param("quantity", "choice", "h", label="quantity", choices=("h", "dh"),
-                          choice_labels=("RMS(h_l)", "RMS(h_l − h_l at init)"),
+                          choice_labels=(r"$\operatorname{RMS}(h_l)$", r"$\operatorname{RMS}(h_l - h_l^\text{init})$"),
                           help="the activations (microsoft/mup's check) or their change since init"),
                     Param("seeds", "int", 3, label="seeds", min=1, max=5, live_max=3, step=1,
                           help="each point is the mean over this many seeds (seed, seed + 1, …)"),

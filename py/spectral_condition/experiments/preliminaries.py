@@ -14,7 +14,8 @@ from .. import matrices, norms, sweeps
 from ..constants import MATRIX_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import ASPECT, SEED, matrix_width, sweep_width
-from ..plot import PALETTE, axis, figure, layout, line, log_axis, reference_slope, slope_label, width_axis
+from ..plot import (PALETTE, Panel, axis, figure, grid_layout, line, log_axis, reference_slope, slope_label, span_axis,
+                    theory, width_axis)
 from ..registry import experiment
 from ..schema import Param
 
@@ -34,22 +35,37 @@ def ellipse_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     (cx, cy), (ix, iy) = d["circle"], d["image"]
     s1, s2 = d["sigma"]
-    traces = [line(cx, cy, "unit circle ‖x‖₂ = 1", PALETTE[7], markers=False, dash="dot"),
-              line(ix, iy, "image {Ax : ‖x‖₂ = 1}", PALETTE[0], markers=False)]
+    traces = [line(cx, cy, "unit circle", PALETTE[7], markers=False, dash="dot"),
+              line(ix, iy, "its image under A", PALETTE[0], markers=False)]
     for k, (sig, u, color) in enumerate([(s1, d["u"][0], PALETTE[5]), (s2, d["u"][1], PALETTE[2])]):
-        traces.append(line([0, sig * u[0]], [0, sig * u[1]], f"σ{'₁₂'[k]} u{'₁₂'[k]}, σ{'₁₂'[k]} = {sig:.3f}",
-                           color))
-    r = max(1.0, abs(s1)) * 1.1
-    lay = layout(f"‖A‖_* = σ₁ = {s1:.3f}, σ₂ = {s2:.3f}",
-                 axis("x₁", range=[-r, r], scaleanchor="y", scaleratio=1), axis("x₂", range=[-r, r]))
+        traces.append(line([0, sig * u[0]], [0, sig * u[1]], f"σ{'₁₂'[k]} u{'₁₂'[k]}", color))
+    # The box holds the circle and its image; one unit is as long on both axes, the x axis giving up
+    # width (a wide chart) and the y axis adding range (a wide ellipse on a narrow one).
+    xr, yr = _padded(cx + ix), _padded(cy + iy)
+    x = axis("x₁", range=xr, scaleanchor="y", scaleratio=1, constrain="domain")
+    y = axis("x₂", range=yr, constrain="range")
+    lay = grid_layout("A maps the unit circle to an ellipse",
+                      [f"‖A‖_* = σ₁ = {s1:.3f}, the longest semi-axis", f"σ₂ = {s2:.3f}",
+                       "σᵢ uᵢ: the semi-axes (uᵢ the left singular vectors)"],
+                      [Panel(x, y)], [t["name"] for t in traces])
     return figure(traces, lay)
 
 
+def _padded(values: list[float], pad: float = 0.08) -> list[float]:
+    lo, hi = min(values), max(values)
+    margin = pad * (hi - lo)
+    return [lo - margin, hi + margin]
+
+
 @experiment("ellipse", title="A 2×2 matrix maps the unit circle to an ellipse", section=2,
-            params=(Param("a11", default=1.2, label="A₁₁", **ENTRY),
-                    Param("a12", default=0.6, label="A₁₂", **ENTRY),
-                    Param("a21", default=-0.3, label="A₂₁", **ENTRY),
-                    Param("a22", default=0.8, label="A₂₂", **ENTRY)),
+            params=(Param("a11", default=1.2, label="$A_{11}$",
+                          help="the entry in row 1, column 1 of the $2 \\times 2$ matrix $A$", **ENTRY),
+                    Param("a12", default=0.6, label="$A_{12}$",
+                          help="the entry in row 1, column 2 of the $2 \\times 2$ matrix $A$", **ENTRY),
+                    Param("a21", default=-0.3, label="$A_{21}$",
+                          help="the entry in row 2, column 1 of the $2 \\times 2$ matrix $A$", **ENTRY),
+                    Param("a22", default=0.8, label="$A_{22}$",
+                          help="the entry in row 2, column 2 of the $2 \\times 2$ matrix $A$", **ENTRY)),
             figure=ellipse_figure)
 def ellipse(a11: float, a12: float, a21: float, a22: float) -> dict:
     """The image of the unit circle under A, with the singular values and vectors of A."""
@@ -71,30 +87,35 @@ def power_iteration_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     k = d["k"]
     traces = [
-        line(k, d["value_error"], "value: |σ̂_k − σ₁|/σ₁", PALETTE[0], markers=False),
-        line(k, d["value_rate"], "rate (σ₂/σ₁)<sup>4k</sup>", PALETTE[0], dash="dash", markers=False,
-             hoverinfo="skip"),
-        line(k, d["angle_error"], "vector: sin∠(v_k, v₁)", PALETTE[1], markers=False),
-        line(k, d["angle_rate"], "rate (σ₂/σ₁)<sup>2k</sup>", PALETTE[1], dash="dash", markers=False,
-             hoverinfo="skip"),
+        line(k, d["value_error"], "value |σ̂_{k} − σ₁|/σ₁", PALETTE[0], markers=False),
+        theory(line(k, d["value_rate"], "rate (σ₂/σ₁)^{4k}", PALETTE[0], dash="dash", markers=False,
+                    hoverinfo="skip"), True, "theory rates"),
+        line(k, d["angle_error"], "vector sin∠(v_k, v₁)", PALETTE[1], markers=False),
+        theory(line(k, d["angle_rate"], "rate (σ₂/σ₁)^{2k}", PALETTE[1], dash="dash", markers=False,
+                    hoverinfo="skip"), False),
     ]
-    title = (f"{d['n_out']}×{d['n_in']}, σ₂/σ₁ = {d['ratio']:.4f}. Power iteration ‖A‖_* = "
-             f"{d['power_value']:.9g} after {d['power_iterations']} steps (tol {d['power_tol']:g});"
-             f"<br>NumPy's SVD: {d['sigma1']:.9g}, "
-             + ("equal to rounding" if d["relative_difference"] <= d["rounding_floor"]
-                else f"relative difference {d['relative_difference']:.1e}"))
-    lay = layout(title, axis("power step k"), axis(f"relative error (drawn at {d['rounding_floor']:g} once at rounding)", log=True,
-                                                exponentformat="power"),
-                 margin={"l": 60, "r": 20, "t": 80, "b": 60})
+    svd = ("equal to rounding" if d["relative_difference"] <= d["rounding_floor"]
+           else f"relative difference {d['relative_difference']:.1e}")
+    subtitle = [f"A is {d['n_out']}×{d['n_in']}, σ₂/σ₁ = {d['ratio']:.4f}",
+                f"converged: ‖A‖_* = {d['power_value']:.9g} after {d['power_iterations']} steps "
+                f"(tol {d['power_tol']:g})",
+                f"NumPy's SVD: {d['sigma1']:.9g}, {svd}",
+                "dashed: rates (σ₂/σ₁)^{4k} (value) and (σ₂/σ₁)^{2k} (vector)",
+                f"errors at rounding are drawn at {d['rounding_floor']:g}"]
+    errors = d["value_error"] + d["angle_error"] + d["value_rate"] + d["angle_rate"]
+    lay = grid_layout("Power iteration: error against step k", subtitle,
+                      [Panel(axis("power step k"), span_axis("relative error", errors))],
+                      [t["name"] for t in traces if t["showlegend"]])
     return figure(traces, lay)
 
 
 @experiment("power_iteration", title="Power iteration converges to ‖A‖_*", section=2,
             params=(matrix_width(128, 8, 512), ASPECT,
-                    Param("spike", "float", 0.0, label="spike θ", min=0.0, max=4.0, step=0.25,
-                          help="adds θ·x yᵀ (unit x, y): above θ ≈ λ^¼ it opens a gap σ₂/σ₁ < 1"),
-                    Param("steps", "int", 100, label="power steps k", min=10, max=400, step=10,
-                          help="how many steps v ↦ AᵀAv/‖AᵀAv‖ to show"),
+                    Param("spike", "float", 0.0, label=r"spike $\theta$", min=0.0, max=4.0, step=0.25,
+                          help=r"adds $\theta\, x y^\top$ (unit $x$, $y$): above $\theta \approx \lambda^{1/4}$ "
+                               r"it opens a gap $\sigma_2/\sigma_1 < 1$"),
+                    Param("steps", "int", 100, label="power steps $k$", min=10, max=400, step=10,
+                          help=r"how many steps $v \mapsto A^\top A v/\lVert A^\top A v\rVert$ to show"),
                     SEED),
             figure=power_iteration_figure)
 def power_iteration(width: int, aspect: str, spike: float, steps: int, seed: int) -> dict:
@@ -169,17 +190,19 @@ def mp_spectrum_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     lam = d["lambda"]
     traces = [
-        _bars(d["bin_edges"], d["density"], f"singular values of W ({len(d['singular_values'])})", PALETTE[0]),
-        line(d["mp_s"], d["mp_density"], f"Marchenko–Pastur, λ = n_out/n_in = {lam:g}", PALETTE[5],
-             markers=False),
-        line([d["spectral"]], [0.0], f"‖W‖_* = σ₁ = {d['spectral']:.3f} (edge 1 + √λ = {d['edge_high']:.3f})",
-             PALETTE[2], mode="markers", marker={"color": PALETTE[2], "size": 10, "symbol": "triangle-up"}),
+        _bars(d["bin_edges"], d["density"], "singular values of W", PALETTE[0]),
+        line(d["mp_s"], d["mp_density"], "Marchenko–Pastur", PALETTE[5], markers=False),
+        line([d["spectral"]], [0.0], "‖W‖_* = σ₁", PALETTE[2], mode="markers",
+             marker={"color": PALETTE[2], "size": 10, "symbol": "triangle-up"}),
     ]
-    title = (f"W is {d['n_out']}×{d['n_in']}, W_ij ~ N(0, 1/n_in): ‖W‖_F/‖W‖_* = {d['ratio']:.2f} "
-             f"= √(stable rank {d['stable_rank']:.1f}), theory √{d['stable_rank_theory']:.1f};"
-             f"<br>a rank-one g xᵀ has stable rank {d['rank_one_stable_rank']:.3f}")
-    lay = layout(title, axis("singular value s"), axis("density"), bargap=0,
-                 margin={"l": 60, "r": 20, "t": 80, "b": 60})
+    subtitle = [f"W is {d['n_out']}×{d['n_in']}", "W_ij ~ N(0, 1/n_in)", f"λ = n_out/n_in = {lam:g}",
+                f"{len(d['singular_values'])} singular values",
+                f"‖W‖_* = {d['spectral']:.3f}, edge 1 + √λ = {d['edge_high']:.3f}",
+                f"‖W‖_F/‖W‖_* = {d['ratio']:.2f} = √(stable rank {d['stable_rank']:.1f}), "
+                f"theory √{d['stable_rank_theory']:.1f}",
+                f"a rank-one g xᵀ has stable rank {d['rank_one_stable_rank']:.3f}"]
+    lay = grid_layout("Singular values of a Gaussian W", subtitle,
+                      [Panel(axis("singular value s"), axis("density"))], [t["name"] for t in traces], bargap=0)
     return figure(traces, lay)
 
 
@@ -220,13 +243,17 @@ def stable_rank_figure(result: dict[str, Any]) -> dict[str, Any]:
     n = d["widths"]
     traces = [
         line(n, d["gaussian"], "Gaussian W", PALETTE[0]),
-        reference_slope(n, 0.5, (n[0], d["gaussian_theory"][0]),
-                        "theory √(n_in n_out)/(√n_in + √n_out) " + slope_label(0.5), PALETTE[0]),
+        theory(reference_slope(n, 0.5, (n[0], d["gaussian_theory"][0]),
+                               "theory √(n_in n_out)/(√n_in + √n_out) " + slope_label(0.5), PALETTE[0]), True),
         line(n, d["rank_one"], "rank one g xᵀ", PALETTE[5]),
-        reference_slope(n, 0.0, (n[0], 1.0), "rank one: exactly 1, " + slope_label(0.0), PALETTE[5]),
+        theory(reference_slope(n, 0.0, (n[0], 1.0), "rank one: exactly 1, " + slope_label(0.0), PALETTE[5]), False),
     ]
-    lay = layout(f"‖W‖_F/‖W‖_* = √(stable rank) against width, λ = n_out/n_in = {d['aspect']:g}",
-                 width_axis(n, "width n = max(n_in, n_out)"), log_axis("‖W‖_F / ‖W‖_*", d["gaussian"] + d["gaussian_theory"] + d["rank_one"]))
+    subtitle = [f"λ = n_out/n_in = {d['aspect']:g}",
+                "dashed: theory, √(n_in n_out)/(√n_in + √n_out) " + slope_label(0.5) + " and exactly 1"]
+    lay = grid_layout("‖W‖_F/‖W‖_* against width", subtitle,
+                      [Panel(width_axis(n, "width n = max(n_in, n_out)"),
+                             log_axis("‖W‖_F / ‖W‖_*", d["gaussian"] + d["gaussian_theory"] + d["rank_one"]))],
+                      [t["name"] for t in traces if t["showlegend"]])
     return figure(traces, lay)
 
 

@@ -14,9 +14,9 @@ from ..fit import loglog_slope, powers_of_two
 from ..network import D_IN, D_OUT
 from ..params import SEED, optimizer as optimizer_param, parameterization as parameterization_param, sweep_width
 from ..parameterizations import network_scalings
-from ..plot import (GREY, OPTIMIZER_LABELS, PALETTE, PARAM_COLORS, PARAM_LABELS, axis, figure, layout, line,
-                    panel_title, pow2_label, reference_slope, slope_label, width_axis)
-from ..registry import experiment
+from ..plot import (GREY, OPTIMIZER_LABELS, PALETTE, PARAM_COLORS, PARAM_LABELS, Panel, axis, figure, grid_layout,
+                    line, pow2_label, reference_slope, slope_label, span_axis, theory, width_axis)
+from ..registry import experiment, get
 from ..schema import Param
 from ..theory import theory_exponents
 
@@ -36,28 +36,44 @@ def lr_transfer_figure(result: dict[str, Any]) -> dict[str, Any]:
                                mode="markers", showlegend=False, legendgroup=f"n{n}",
                                marker={"color": color, "size": 14, "symbol": "star"}))
     found = [(n, b) for n, b in zip(widths, d["best_lr"]) if b is not None]
+    best_span = [b for _, b in found]
     if found:
         color = PARAM_COLORS[d["parameterization"]]
-        traces.append(line([n for n, _ in found], [b for _, b in found],
-                           f"best η against width ({PARAM_LABELS[d['parameterization']]})", color,
+        traces.append(line([n for n, _ in found], best_span, "best η", color,
                            xaxis="x2", yaxis="y2", marker={"color": color, "size": 10, "symbol": "star"}))
-        theory = d["best_lr_theory"]
-        traces.append(reference_slope(widths, theory, found[0], f"theory: best η {slope_label(theory)}", GREY,
-                                      xaxis="x2", yaxis="y2"))
+        slope = d["best_lr_theory"]
+        traces.append(theory(reference_slope(widths, slope, found[0], f"theory: best η {slope_label(slope)}", GREY,
+                                             xaxis="x2", yaxis="y2"), True))
+        best_span += traces[-1]["y"]
     label = PARAM_LABELS[d["parameterization"]]
     opt = OPTIMIZER_LABELS[d["optimizer"]]
     slope = d["best_lr_slope"]
-    drift = "" if slope is None else f": best η ∝ n^{round(slope, 2) + 0.0:+.2f}"
-    title = f"{label}, {opt}, {d['steps']} steps{drift} (★ best η; gaps: diverged)"
-    ticks = [pow2_label(k) for k in d["log2_lrs"]]
-    x = axis("base learning rate η", log=True, tickvals=lrs, ticktext=ticks, domain=[0.0, 0.62])
-    lay = layout(title, x, axis("training loss after the last step", log=True),
-                 xaxis2=width_axis(widths, i=2, domain=[0.72, 1.0]),
-                 yaxis2=axis("best η", log=True, anchor="x2", tickvals=lrs, ticktext=ticks),
-                 annotations=[panel_title(1, "loss against η, one curve per width"),
-                              panel_title(2, "best η against width")])
-    lay["legend"]["title"] = {"text": "width"}
+    subtitle = [f"{d['steps']} steps" + ("" if slope is None else
+                                         f"; measured best η ∝ n^{{{round(slope, 2) + 0.0:+.2f}}}".replace("-", "−")),
+                "★ best η per width; gaps: diverged",
+                f"dashed: theory, best η {slope_label(d['best_lr_theory'])}"]
+    ks = d["log2_lrs"]
+    x = axis("base learning rate η", log=True, **_pow2_ticks(ks, ks))
+    shown = [k for k in ks if best_span and min(best_span) / 1.5 <= 2.0 ** k <= max(best_span) * 1.5]
+    grid = [Panel(x, span_axis("training loss after the last step", [v for ys in d["loss"] for v in ys]),
+                  "loss against η"),
+            Panel(width_axis(widths), axis("best η", log=True, **_pow2_ticks(ks, shown or ks)),
+                  "best η against width")]
+    # Room for a legend entry per width the slider offers, so the figure keeps its height as it moves.
+    (top,) = [p.live_max for p in get("lr_transfer").params if p.name == "width"]
+    room = [f"n = {n}" for n in powers_of_two(widths[0], max(widths[-1], top))] + ["best η", "theory"]
+    legend = [t["name"] for t in traces if t.get("showlegend", True)]
+    lay = grid_layout(f"Learning-rate transfer: {label}, {opt}", subtitle, grid, legend, legend_title="width",
+                      legend_room=room)
     return figure(traces, lay)
+
+
+def _pow2_ticks(ks: list[int], shown: list[int]) -> dict[str, Any]:
+    """Ticks at 2^k for every k, labelled at every other (or third…) of those ``shown``, so that at most
+    six labels share an axis."""
+    every = math.ceil(len(shown) / 6)
+    return {"tickmode": "array", "tickvals": [2.0 ** k for k in ks],
+            "ticktext": [pow2_label(k) if k % every == 0 else "" for k in ks]}
 
 
 def teacher_task(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -100,15 +116,15 @@ def _final_losses(parameterization: str, optimizer: str, net: list[int], z: list
 @experiment("lr_transfer", sweep=True, title="Learning-rate transfer: final loss against learning rate at several widths",
             section=8, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
-                    Param("depth", "int", 2, label="depth L", min=2, max=3, live_max=2, step=1,
+                    Param("depth", "int", 2, label="depth $L$", min=2, max=3, live_max=2, step=1,
                           help="weight matrices: 2 (one hidden width) or 3 (two)"),
                     parameterization_param("sp"),
                     optimizer_param("adam"),
                     Param("steps", "int", 20, label="steps", min=5, max=50, live_max=20, step=1,
                           help="full-batch training steps per run"),
-                    Param("lr_min", "int", -10, label="smallest log₂ η", min=-16, max=4, step=1,
+                    Param("lr_min", "int", -10, label=r"smallest $\log_2 \eta$", min=-16, max=4, step=1,
                           help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
-                    Param("lr_max", "int", 2, label="largest log₂ η", min=-16, max=4, step=1,
+                    Param("lr_max", "int", 2, label=r"largest $\log_2 \eta$", min=-16, max=4, step=1,
                           help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
                     Param("seeds", "int", 1, label="seeds", min=1, max=3, live_max=1, step=1,
                           help="each loss is the mean over this many initializations"),

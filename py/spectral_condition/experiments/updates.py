@@ -13,8 +13,8 @@ from ..constants import NETWORK_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import PARAMETERIZATIONS, layer_kinds
-from ..plot import (OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, domains, figure, layer_traces, layout,
-                    log_range, panel_title, suffix, width_axis)
+from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, Panel, axis, chosen_width, figure, grid_layout,
+                    layer_legend, layer_traces, log_range, log_ticks, suffix, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -38,25 +38,23 @@ def update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     widths, layers, q = d["widths"], d["layers"], d["quantity"]
     params = list(d["values"])
-    spans = domains(len(params))
     yrange = log_range([v for p in params for ys in d["values"][p] for v in ys])
-    traces, annotations, extra = [], [], {}
+    ticks = log_ticks(*yrange) if yrange else {}
+    traces, annotations, grid = [], [], []
     for i, p in enumerate(params, start=1):
         series = d["values"][p]
         traces += layer_traces(widths, series, layers, d["theory"][p], i, i == 1)
-        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i, i == 1)
-        annotations.append(panel_title(i, f"<b>{PARAM_LABELS[p]}</b>"))
+        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
         if all(v is None for ys in series for v in ys):
             annotations.append({"text": "diverged at every width", "xref": f"x{suffix(i)} domain",
                                 "yref": f"y{suffix(i)} domain", "x": 0.5, "y": 0.5, "showarrow": False})
-        extra[f"xaxis{suffix(i)}"] = width_axis(widths, i=i, domain=spans[i - 1])
-        extra[f"yaxis{suffix(i)}"] = axis(QUANTITY_LABELS[q] if i == 1 else "", log=True,
-                                           anchor=f"x{suffix(i)}", range=yrange)
+        grid.append(Panel(width_axis(widths), axis(QUANTITY_LABELS[q], log=True, range=yrange, **ticks),
+                          f"<b>{PARAM_LABELS[p]}</b>"))
     steps = d["steps"]
     opt = OPTIMIZER_LABELS[d["optimizer"]]
-    title = (f"{QUANTITY_LABELS[q]} after {steps} {opt} step{'s' if steps > 1 else ''}"
-             " (dashed: theory slope of one small step)")
-    lay = layout(title, extra.pop("xaxis"), extra.pop("yaxis"), annotations=annotations, **extra)
+    lay = grid_layout(f"{QUANTITY_LABELS[q]} after {steps} {opt} step{'s' if steps > 1 else ''}",
+                      ["dashed: theory slope of one small step", CHOSEN], grid, layer_legend(layers),
+                      shared=True, annotations=annotations)
     return figure(traces, lay)
 
 
@@ -82,12 +80,14 @@ def _update_quantity(quantity: str, w: list[np.ndarray], z: list[np.ndarray], sc
 @experiment("update_sizes", sweep=True, title="Update sizes after a few steps: SP, NTP, μP and spectral side by side",
             section=5, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
-                    Param("steps", "int", 1, label="steps t", min=1, max=10, live_max=3, step=1,
+                    Param("steps", "int", 1, label="steps $t$", min=1, max=10, live_max=3, step=1,
                           help="full-batch training steps before measuring"),
                     OPTIMIZER,
                     Param("quantity", "choice", "dh", label="quantity", choices=QUANTITIES,
-                          choice_labels=("RMS(Δh_l)", "‖ΔW_l‖_*/√(n_l/n_{l-1})", "‖ΔW_l‖_F/‖W_l‖_F",
-                                         "‖ΔW_l‖_*/‖W_l‖_*"),
+                          choice_labels=(r"$\operatorname{RMS}(\Delta h_l)$",
+                                         r"$\lVert\Delta W_l\rVert_*/\sqrt{n_l/n_{l-1}}$",
+                                         r"$\lVert\Delta W_l\rVert_F/\lVert W_l\rVert_F$",
+                                         r"$\lVert\Delta W_l\rVert_*/\lVert W_l\rVert_*$"),
                           help="which size of the update to plot against width"),
                     parameterization("all", extra=(("all", "all four"),)),
                     SEED),

@@ -12,7 +12,7 @@ from ..constants import MATRIX_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import ASPECT, SEED, sweep_width
 from ..parameterizations import layer_scaling
-from ..plot import PALETTE, figure, layout, line, log_axis, reference_slope, slope_label, width_axis
+from ..plot import PALETTE, Panel, figure, grid_layout, line, log_axis, reference_slope, slope_label, width_axis
 from ..registry import experiment
 from ..schema import Param
 
@@ -40,24 +40,30 @@ def spectral_norm_scaling_figure(result: dict[str, Any]) -> dict[str, Any]:
     slope = 0.0 if spectral else 0.5
     sigma = "σ = min(1, √(n_out/n_in))/√n_in" if spectral else "σ = 1"
     traces = [
-        line(n, d["measured"], f"measured ‖W‖_*, {sigma}", PALETTE[0]),
-        reference_slope(n, slope, (n[0], d["predicted"][0]),
-                        "prediction σ(√n_in + √n_out) " + slope_label(slope), PALETTE[0]),
+        line(n, d["measured"], "measured ‖W‖_*", PALETTE[0]),
+        reference_slope(n, slope, (n[0], d["predicted"][0]), "prediction σ(√n_in + √n_out)", PALETTE[0]),
     ]
     if spectral:
         traces.append(reference_slope(n, 0.0, (n[0], d["target"][0]), "target √(n_out/n_in)", PALETTE[2],
                                       line={"color": PALETTE[2], "width": 2, "dash": "dot"}))
     ratio = d["measured"][-1] / d["predicted"][-1]
-    lay = layout(f"‖W‖_* of an n_out×n_in Gaussian W, λ = n_out/n_in = {d['aspect']:g}: "
-                 f"measured/prediction = {ratio:.3f} at n = {n[-1]}",
-                 width_axis(n, "width n = max(n_in, n_out)"), log_axis("‖W‖_*", d["measured"] + d["predicted"] + (d["target"] if spectral else [])))
+    subtitle = [f"W is n_out×n_in, λ = n_out/n_in = {d['aspect']:g}, {sigma}",
+                f"measured/prediction = {ratio:.3f} at n = {n[-1]}",
+                "dashed: prediction σ(√n_in + √n_out) " + slope_label(slope)
+                + (", dotted: target √(n_out/n_in)" if spectral else "")]
+    lay = grid_layout("‖W‖_* of a Gaussian W against width", subtitle,
+                      [Panel(width_axis(n, "width n = max(n_in, n_out)"),
+                             log_axis("‖W‖_*", d["measured"] + d["predicted"] + (d["target"] if spectral else [])))],
+                      [t["name"] for t in traces])
     return figure(traces, lay)
 
 
 @experiment("spectral_norm_scaling", sweep=True, title="‖W‖_* of a Gaussian matrix: σ(√n_in + √n_out)", section=4,
             params=(sweep_width(256, MATRIX_SWEEP_START), ASPECT,
-                    Param("init", "choice", "unit", label="init scale σ", choices=INITS,
-                          choice_labels=("σ = 1", "spectral: σ = min(1, √(n_out/n_in))/√n_in")),
+                    Param("init", "choice", "unit", label=r"init scale $\sigma$", choices=INITS,
+                          choice_labels=(r"$\sigma = 1$",
+                                         r"spectral: $\sigma = \min(1, \sqrt{n_\text{out}/n_\text{in}})/\sqrt{n_\text{in}}$"),
+                          help="the standard deviation of the entries"),
                     SEED),
             figure=spectral_norm_scaling_figure)
 def spectral_norm_scaling(width: int, aspect: str, init: str, seed: int) -> dict:

@@ -15,10 +15,14 @@ JOBS, in the order their events run:
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
 * reference_tables: the ```exponents and ```parameterizations fences.
 * notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
+* math_html: typesets every page's math with KaTeX at build time; its text form for the search index
+  and the table of contents.
 * assets: the runtime, Pyodide, Plotly.js and KaTeX, served from the site itself.
 
-Helpers without events: paths (where things are), fences (shared by the fence jobs), data_table.
+Helpers without events: paths (where things are), fences (shared by the fence jobs), data_table,
+katex (TeX to HTML and to text, in Node), control_labels (the controls' words as HTML), notation (the
+package's plain-text notation on a page).
 """
 
 JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "demo_fence", "demo_html", "demos_page",
-        "reference_tables", "notebook_cdn", "assets")
+        "reference_tables", "notebook_cdn", "math_html", "assets")

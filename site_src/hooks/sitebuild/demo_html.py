@@ -3,7 +3,9 @@
 The page's runtime draws the embedded figure at once, before (and without) Pyodide, and then makes it
 live. The embedded payload is what ``spectral_condition.web.payload`` returns without its ``data``
 (the experiment's raw results): the runtime draws from the figure alone, so the page need not carry
-them. Readers without JavaScript get the figure's numbers as a table (data_table) inside <noscript>.
+them. Beside it, in data-labels, go the controls' words already typeset (control_labels); a fence
+without a caption gets the experiment's description, its notation written for a page (notation).
+Readers without JavaScript get the figure's numbers as a table (data_table) inside <noscript>.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import html
 import json
 from typing import Any
 
-from . import data_table, demo_fence, fences, package, package_zip
+from . import control_labels, data_table, demo_fence, fences, notation, package, package_zip
 
 # One payload per figure and build, shared by the pages that show the same figure.
 _payloads: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
@@ -32,7 +34,7 @@ def format_demo(source, language, class_name, options, md, **kwargs) -> str:
     spec = demo_fence.parse(source)
     full = payload(spec["name"], spec["params"], spec["controls"])
     embedded = {k: v for k, v in full.items() if k != "data"}
-    caption = spec["caption"] or spec["schema"]["description"]
+    caption = spec["caption"] or notation.inline_html(spec["schema"]["description"], spec["schema"]["params"])
     title = spec["schema"]["title"]
     attrs = {
         "class": "sc-demo",
@@ -44,6 +46,8 @@ def format_demo(source, language, class_name, options, md, **kwargs) -> str:
         # An attribute, not a <script type="application/json">: Material's instant navigation
         # re-creates every inline script of the new page without its type and runs it as JavaScript.
         "data-payload": json.dumps(embedded, ensure_ascii=False, allow_nan=False, separators=(",", ":")),
+        "data-labels": json.dumps(control_labels.words(spec["schema"], spec["controls"]), ensure_ascii=False,
+                                  separators=(",", ":")),
     }
     if spec["id"]:
         attrs["data-demo-id"] = spec["id"]
