@@ -9,7 +9,8 @@ from ..constants import NETWORK_SWEEP_START
 from ..fit import powers_of_two
 from ..params import SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
-from ..plot import (CHOSEN, PARAM_LABELS, Panel, chosen_width, figure, grid_layout, layer_legend, layer_traces,
+from ..figure_layout import Panel, grid_layout
+from ..plot import (CHOSEN, PARAM_LABELS, chosen_width, figure, layer_legend, layer_traces,
                     log_axis, slope_label, width_axis)
 from ..registry import experiment
 from ..schema import Param

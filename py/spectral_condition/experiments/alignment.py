@@ -14,9 +14,10 @@ from ..constants import MATRIX_SWEEP_START, NETWORK_SWEEP_START, NORM_TOL, UNREL
 from ..fit import powers_of_two
 from ..params import ASPECT, OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
-from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, Panel, axis, chosen_width, figure, first_point, grid_layout,
-                    layer_color, layer_legend, layer_name, line, log_axis, log_ticks, positive, reference_slope,
-                    slope_label, theory, width_axis)
+from ..figure_layout import Panel, grid_layout
+from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, axis, chosen_width, figure, first_point,
+                    layer_color, layer_legend, layer_name, line, log_axis, log_ticks, positive,
+                    reference_slope, slope_label, theory, width_axis)
 from ..registry import experiment
 from ..schema import Param
 

@@ -12,7 +12,8 @@ from ..constants import NETWORK_SWEEP_START
 from ..fit import powers_of_two
 from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
-from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, Panel, axis, chosen_width, figure, grid_layout,
+from ..figure_layout import Panel, grid_layout
+from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, figure,
                     layer_legend, layer_traces, log_range, log_ticks, slope_label, width_axis)
 from ..registry import experiment
 from ..schema import Param

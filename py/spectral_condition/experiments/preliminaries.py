@@ -14,7 +14,8 @@ from .. import matrices, norms, sweeps
 from ..constants import MATRIX_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import ASPECT, SEED, matrix_width, sweep_width
-from ..plot import (PALETTE, Panel, axis, figure, grid_layout, line, log_axis, reference_slope, slope_label, span_axis,
+from ..figure_layout import Panel, grid_layout
+from ..plot import (PALETTE, axis, figure, line, log_axis, reference_slope, slope_label, span_axis,
                     theory, width_axis)
 from ..registry import experiment
 from ..schema import Param

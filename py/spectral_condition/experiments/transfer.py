@@ -14,8 +14,9 @@ from ..fit import loglog_slope, powers_of_two
 from ..network import D_IN, D_OUT
 from ..params import SEED, optimizer as optimizer_param, parameterization as parameterization_param, sweep_width
 from ..parameterizations import network_scalings
-from ..plot import (GREY, OPTIMIZER_LABELS, PALETTE, PARAM_COLORS, PARAM_LABELS, Panel, axis, figure, grid_layout,
-                    line, pow2_label, reference_slope, slope_label, span_axis, theory, width_axis)
+from ..figure_layout import Panel, grid_layout
+from ..plot import (GREY, OPTIMIZER_LABELS, PALETTE, PARAM_COLORS, PARAM_LABELS, axis, figure, line,
+                    pow2_label, reference_slope, slope_label, span_axis, theory, width_axis)
 from ..registry import experiment, get
 from ..schema import Param
 from ..theory import theory_exponents

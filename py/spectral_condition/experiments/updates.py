@@ -13,7 +13,8 @@ from ..constants import NETWORK_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import PARAMETERIZATIONS, layer_kinds
-from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, Panel, axis, chosen_width, figure, grid_layout,
+from ..figure_layout import Panel, grid_layout
+from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, figure,
                     layer_legend, layer_traces, log_range, log_ticks, suffix, width_axis)
 from ..registry import experiment
 from ..schema import Param

@@ -12,7 +12,8 @@ from ..constants import MATRIX_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import ASPECT, SEED, sweep_width
 from ..parameterizations import layer_scaling
-from ..plot import PALETTE, Panel, figure, grid_layout, line, log_axis, reference_slope, slope_label, width_axis
+from ..figure_layout import Panel, grid_layout
+from ..plot import PALETTE, figure, line, log_axis, reference_slope, slope_label, width_axis
 from ..registry import experiment
 from ..schema import Param
 
