@@ -57,7 +57,7 @@ def test_run_without_params_uses_defaults_and_prints_a_summary(capsys):
     assert text.startswith("power_iteration: ")
     for key, value in sc.defaults("power_iteration").items():
         assert f"{key}={value!r}" in text
-    assert "relative_difference" in text and "values)" in text  # long lists are shortened
+    assert "final_error" in text and "values)" in text  # long lists are shortened
 
 
 def test_float_and_int_values_parse(capsys):
