@@ -198,11 +198,20 @@ export class Demo {
     if (fromLink && msg.final) scheduleWrite(linkEntries);
   }
 
+  // Draws at the next frame, and only the newest figure by then: answers that stream in while a
+  // large figure is being drawn would otherwise each take the main thread for a whole draw.
   drawn(params, pending, figure) {
     this.shown = Object.assign({}, params);
-    this.root.dataset.params = JSON.stringify(params);
-    this.root.dataset.pending = JSON.stringify(pending);
-    draw(this.chart, figure);
+    this.next = { params, pending, figure };
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const next = this.next;
+      this.next = null;
+      this.root.dataset.params = JSON.stringify(next.params);
+      this.root.dataset.pending = JSON.stringify(next.pending);
+      draw(this.chart, next.figure);
+    });
   }
 
   onFailed(reason) {

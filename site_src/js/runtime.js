@@ -21,7 +21,7 @@ import { Demo } from "./demo.js";
 import { renderMath } from "./math.js";
 import { drawEmbeddedFigures } from "./notebook-figures.js";
 import { followPalette } from "./theme.js";
-import { adopt, runtime } from "./worker-client.js";
+import { adopt, prestart, runtime } from "./worker-client.js";
 
 function setupDemos(root) {
   // Two demos of the same experiment on a page get distinct query keys: name, name~2, ...
@@ -54,6 +54,8 @@ function setup(root) {
     }
     return;
   }
+  const first = root.querySelector("[data-demo]");
+  if (first) prestart(first.dataset.version);
   drawEmbeddedFigures(root);
   setupDemos(root);
 }

@@ -196,6 +196,14 @@ function onMessage(w, msg) {
 
 // Take a demo just set up on the page into the runtime's current state, starting the worker for the
 // first one. Demos of pages that instant navigation swapped out are dropped here.
+// A page with live figures starts the worker before it draws anything: drawing takes the main thread
+// for a while, and the worker's start-up runs beside it on another.
+export function prestart(pageVersion) {
+  if (runtime.status !== "idle") return;
+  version = pageVersion || "0";
+  start();
+}
+
 export function adopt(demo) {
   for (const d of runtime.demos) {
     if (d.root.isConnected) continue;

@@ -137,14 +137,21 @@ function withFailure(promise, what) {
 async function init({ indexURL, packageURL }) {
   const t0 = performance.now();
   startPhase("runtime");
+  // The package's archive is small and needed last: fetch it now, beside the runtime's big files.
+  const packageArchive = realFetch(packageURL).then(
+    (r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))),
+  );
+  packageArchive.catch(() => {}); // reported when it is awaited
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(indexURL + "pyodide.mjs"));
   } catch (e) {
     throw new Error(`could not load the Python runtime (pyodide.mjs: ${e && e.message ? e.message : e})`);
   }
+  // Asked for at start-up, NumPy downloads and loads while the interpreter is still being set up,
+  // instead of after it.
   const pyodide = await withFailure(
-    loadPyodide({ indexURL, stdout: () => {}, stderr: (s) => console.warn("[python]", s) }),
+    loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: (s) => console.warn("[python]", s) }),
     "could not load the Python runtime",
   );
   progress(1);
@@ -164,9 +171,12 @@ async function init({ indexURL, packageURL }) {
   progress(1);
 
   startPhase("package");
-  const response = await fetch(packageURL);
-  if (!response.ok) throw new Error(`could not load the spectral_condition package (HTTP ${response.status})`);
-  const archive = new Uint8Array(await response.arrayBuffer());
+  let archive;
+  try {
+    archive = new Uint8Array(await packageArchive);
+  } catch (e) {
+    throw new Error(`could not load the spectral_condition package (${e && e.message ? e.message : e})`);
+  }
   // The helper comes from the same build as this worker: same version query.
   const door = await import(`./python-package.js${new URL(import.meta.url).search}`);
   const installed = door.installPackage(pyodide, archive);
