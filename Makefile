@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # 2048² matrix-vector product 6x slower here. One thread each is the fast setting on this size of machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: serve test build bench setup python-deps node-deps pyodide chromium clean
+.PHONY: serve test build bench setup python-deps node-deps pyodide chromium clean torch-check
 
 serve: setup ## build and serve the site with live demos on http://$(HOST):$(PORT)/
 	$(PY) -m mkdocs serve -a $(HOST):$(PORT)
@@ -23,6 +23,14 @@ build: setup
 bench: setup chromium ## print speed numbers: native vs Pyodide experiments, then the site in Chromium
 	$(PY) bench/experiments.py
 	$(PY) bench/site.py
+
+# Optional, outside `make test`: CPU PyTorch 2.13.0 in a venv of its own (pip takes it from this
+# machine's wheel cache; an unpinned `torch` would pull a CUDA build of several GB).
+TORCH_VENV ?= .venv-torch
+torch-check: ## the cheat sheet's PyTorch snippet, checked against the package in its own venv
+	test -x $(TORCH_VENV)/bin/python || python3 -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/pip install --quiet torch==2.13.0 numpy pytest
+	$(TORCH_VENV)/bin/python -m pytest -q -p no:cacheprovider tests_torch
 
 setup: python-deps node-deps pyodide
 

@@ -161,6 +161,27 @@ def table() -> list[dict[str, str]]:
     return rows
 
 
+def width_change(parameterization: str, n_from: int, n_to: int, d_in: int, d_out: int) -> list[dict]:
+    """By what factor each layer kind's σ_l and η_l change when the width goes from n_from to n_to.
+
+    The network is d_in → n → … → n → d_out, the input and output dimensions fixed, so the factor of
+    a rule f(fan_in, fan_out) is f at the new width over f at the old. One row per layer kind:
+    {kind, std, sgd, adam}, each a float (the base learning rate cancels).
+    """
+    _check(parameterization, PARAMETERIZATIONS, "parameterization")
+    if not (n_from >= 1 and n_to >= 1 and d_in >= 1 and d_out >= 1):
+        raise ValueError("widths and dimensions must be at least 1")
+    shapes = {"input": lambda n: (d_in, n), "hidden": lambda n: (n, n), "output": lambda n: (n, d_out)}
+    rows = []
+    for kind in KINDS:
+        row: dict = {"kind": kind}
+        for quantity in ("std", "sgd", "adam"):
+            rule = RULES[parameterization][quantity][kind].fn
+            row[quantity] = rule(*shapes[kind](n_to)) / rule(*shapes[kind](n_from))
+        rows.append(row)
+    return rows
+
+
 def _check(value: str, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
         raise ValueError(f"unknown {what} {value!r}; allowed: {', '.join(allowed)}")

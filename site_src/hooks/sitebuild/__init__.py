@@ -14,6 +14,7 @@ JOBS, in the order their events run:
 * demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
 * reference_tables: the ```exponents and ```parameterizations fences.
+* width_change: the ```width-change fence: each layer's factors when the width grows.
 * notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
 * math_html: typesets every page's math with KaTeX at build time; its text form for the search index
   and the table of contents.
@@ -25,4 +26,4 @@ package's plain-text notation on a page).
 """
 
 JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "demo_fence", "demo_html", "demos_page",
-        "reference_tables", "notebook_cdn", "math_html", "assets")
+        "reference_tables", "width_change", "notebook_cdn", "math_html", "assets")
