@@ -1,14 +1,16 @@
-"""The spectral parameterization for a PyTorch network: init scales and per-layer learning rates.
+"""The spectral parameterization in PyTorch: init scales, per-layer rates.
 
-For each weight matrix W_l of shape n_l × n_{l-1} (fan-out × fan-in, as nn.Linear stores it):
+For each weight W_l of shape n_l × n_{l-1} (fan-out × fan-in, as
+nn.Linear stores it):
 
     init std   σ_l = (1/√n_{l-1}) · min(1, √(n_l/n_{l-1}))
     SGD rate   η_l = η · n_l / n_{l-1}
     Adam rate  η_l = η / n_{l-1}
 
-with the base rate η tuned once, at a small width, and kept as the network grows. The rules are the
-same for the input layer, the hidden layers and the readout: the shapes make the difference.
-Biases are left at PyTorch's defaults (the condition says nothing about them).
+with the base rate η tuned once, at a small width, and kept as the
+network grows. The same rules serve the input layer, the hidden layers
+and the readout: their shapes make the difference. Biases keep PyTorch's
+defaults (the condition says nothing about them).
 """
 
 import math
@@ -25,10 +27,11 @@ def spectral_init_(model: torch.nn.Module) -> None:
             torch.nn.init.normal_(layer.weight, mean=0.0, std=std)
 
 
-def spectral_param_groups(model: torch.nn.Module, lr: float, optimizer: str = "adam") -> list[dict]:
-    """One parameter group per nn.Linear weight, with its own learning rate, for torch.optim."""
+def spectral_param_groups(model: torch.nn.Module, lr: float,
+                          optimizer: str = "adam") -> list[dict]:
+    """One parameter group per nn.Linear weight, each with its own rate."""
     if optimizer not in ("sgd", "adam"):
-        raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
+        raise ValueError(f"optimizer: 'sgd' or 'adam', not {optimizer!r}")
     groups = []
     for layer in model.modules():
         if isinstance(layer, torch.nn.Linear):
@@ -46,5 +49,6 @@ if __name__ == "__main__":
         torch.nn.Linear(width, d_out, bias=False),
     )
     spectral_init_(model)
-    opt = torch.optim.Adam(spectral_param_groups(model, lr=1.0, optimizer="adam"))
+    groups = spectral_param_groups(model, lr=1.0, optimizer="adam")
+    opt = torch.optim.Adam(groups)
     print([g["lr"] for g in opt.param_groups])

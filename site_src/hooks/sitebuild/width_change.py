@@ -85,7 +85,8 @@ def format_width_change(source, language, class_name, options, md, **kwargs) -> 
     caption = fences.inline_html(
         f"From width $n = {n_from}$ to $n = {n_to}$ ($\\times {k}$), input dimension "
         f"$d_\\text{{in}} = {opts['d_in']}$ and output dimension $d_\\text{{out}} = {opts['d_out']}$ fixed.")
-    return (f'<table class="sc-width-change" data-from="{n_from}" data-to="{n_to}">'
+    # No class on the table: Material styles the tables of a page's Markdown, which have none.
+    return (f'<table data-width-change="{k}" data-from="{n_from}" data-to="{n_to}">'
             f"<caption>{caption}</caption>{head}<tbody>{''.join(body)}</tbody></table>")
 
 
