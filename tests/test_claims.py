@@ -24,7 +24,8 @@ RISING, FLAT = "stable_rank_gaussian", "stable_rank_rank_one"
     (RISING, "rises", True), (RISING, "falls", False), (RISING, "flat", False),
     (RISING, "1/2", True), (RISING, "1", False), (RISING, "0", False),
     (FLAT, "flat", True), (FLAT, "rises", False), (FLAT, "falls", False), (FLAT, "0", True),
-    (FLAT, "-1/2", False),
+    (FLAT, "-1/2", False), (RISING, "positive", True), (RISING, "negative", False),
+    (RISING, "rises, 1/2", True), (RISING, "rises, 1", False), (RISING, "flat, positive", False),
 ])
 def test_a_wording_holds_exactly_when_the_measured_slope_says_so(key, wording, holds):
     c = claims.check(key, wording)

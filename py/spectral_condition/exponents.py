@@ -364,8 +364,10 @@ for _p in ("spectral", "sp", "ntp"):
 for _l in (0, 2):
     _update_row(f"update_sizes_spectral_rel_frobenius_{('input', 'hidden', 'readout')[_l]}", "spectral",
                 "rel_frobenius", _l, "sgd", 1, f"spectral, {LAYER_WORDS[_l]}, 1 SGD step", REL_F_TEX)
+_update_row("update_sizes_sp_dh_input", "sp", "dh", 0, "sgd", 1, "SP input layer, 1 SGD step", DH_TEX)
 _update_row("update_sizes_sp_dh_hidden", "sp", "dh", 1, "sgd", 1, "SP hidden layer, 1 SGD step", DH_TEX)
 _update_row("update_sizes_sp_adam_dw_hidden", "sp", "dw", 1, "adam", 1, "SP hidden layer, 1 Adam step", DW_TEX)
+_update_row("update_sizes_sp_adam_dh_input", "sp", "dh", 0, "adam", 1, "SP input layer, 1 Adam step", DH_TEX)
 _update_row("update_sizes_sp_adam_dh_readout", "sp", "dh", 2, "adam", 1, "SP readout, 1 Adam step", DH_TEX)
 _update_row("update_sizes_ntp_adam_dw_hidden", "ntp", "dw", 1, "adam", 1, "NTP hidden layer, 1 Adam step", DW_TEX)
 _update_row("update_sizes_ntp_adam_dw_readout", "ntp", "dw", 2, "adam", 1, "NTP readout, 1 Adam step", DW_TEX)
@@ -382,6 +384,13 @@ def _check_update_sizes_mup_dh_1() -> float:
                 theory=0.0, tolerance=0.1)
 def _check_update_sizes_mup_dh_5() -> float:
     return _worst(_update_slopes("mup", "dh", 5, SEEDS4), _theory("mup", "dh"))
+
+
+@exponent_check("update_sizes_spectral_rel_spectral_1", section=5,
+                quantity="$\\lVert\\Delta W_l\\rVert_*/\\lVert W_l\\rVert_*$",
+                setting="spectral, 1 SGD step (worst layer)", theory=0.0, tolerance=0.1)
+def _check_update_sizes_spectral_rel_spectral_1() -> float:
+    return _worst(_update_slopes("spectral", "rel_spectral", 1, SEEDS4), _theory("spectral", "rel_spectral"))
 
 
 def _coord_slope(p: str, step: int, layer: int) -> float:
