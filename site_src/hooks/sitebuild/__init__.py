@@ -15,7 +15,8 @@ JOBS, in the order their events run:
 * demo_fence: reads a ```demo fence, with errors naming the page.
 * demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
-* reference_tables: the ```exponents and ```parameterizations fences.
+* reference_tables: the ```exponents, ```tool-checks and ```parameterizations fences.
+* mup_table: the ```mup-crosscheck fence, microsoft/mup's slopes beside the package's.
 * notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
 * math_html: typesets every page's math with KaTeX at build time; its text form for the search index
   and the table of contents.
@@ -27,4 +28,4 @@ package's plain-text notation on a page).
 """
 
 JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "claims", "demo_fence", "demo_html", "demos_page",
-        "reference_tables", "notebook_cdn", "math_html", "assets")
+        "reference_tables", "mup_table", "notebook_cdn", "math_html", "assets")
