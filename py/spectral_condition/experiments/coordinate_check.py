@@ -78,7 +78,7 @@ def _setting_note(d: dict[str, Any]) -> list[str]:
                     Param("loss", "choice", "mse", label="loss", choices=mlp.LOSSES,
                           choice_labels=("squared error", "cross-entropy"),
                           help="squared error on Gaussian targets, or softmax cross-entropy on class labels"),
-                    Param("lr", "float", 0.0, label=r"base rate $\eta$", min=0.0, max=16.0, step=0.01,
+                    Param("lr", "float", 0.0, label=r"base rate $\eta$", min=0.0, max=4.0, step=0.05,
                           help="base learning rate; 0 takes the tuned rate of the parameterization")),
             figure=coord_check_figure)
 def coord_check(width: int, steps: int, parameterization: str, optimizer: str, quantity: str, seeds: int,
