@@ -93,6 +93,9 @@ def coord_check(width: int, steps: int, parameterization: str, optimizer: str, q
     The readout at step 1 under μP and spectral falls like n^{-1/2}: it starts small on purpose
     (microsoft/mup zero-initializes it), and its Θ(1) update takes over from step 2.
     Each point is the mean over ``seeds`` seeds (each a fresh batch and init); None if any diverged.
+    ``d_in``, ``d_out``, ``batch``, ``loss`` and ``lr`` (0: the tuned base rate) set the network's
+    setting; their defaults are the site's network, and d = 64, d_out = 10, B = 32, "xent", 0.1 is
+    microsoft/mup's standard check (see mup_setting).
     """
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     panels = list(range(1, steps + 1)) if quantity == "h" else list(range(2, steps + 1))
