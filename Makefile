@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # 2048² matrix-vector product 6x slower here. One thread each is the fast setting on this size of machine.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: serve test build bench setup python-deps node-deps pyodide chromium clean torch-check
+.PHONY: serve test build bench mup-crosscheck torch-check setup python-deps node-deps pyodide chromium clean
 
 serve: setup ## build and serve the site with live demos on http://$(HOST):$(PORT)/
 	$(PY) -m mkdocs serve -a $(HOST):$(PORT)
@@ -19,6 +19,14 @@ test: setup chromium ## run every test: package, scaling laws, Pyodide under Nod
 
 build: setup
 	$(PY) -m mkdocs build --strict
+
+# Optional, outside `make test`: microsoft/mup's own coordinate check in a venv of its own (CPU PyTorch
+# and mup), writing bench/mup_slopes.json; tests/test_mup_crosscheck.py holds the package against it.
+MUP_VENV := .venv-mup
+mup-crosscheck:
+	test -x $(MUP_VENV)/bin/python || python3 -m venv $(MUP_VENV)
+	$(MUP_VENV)/bin/pip install --quiet torch==2.13.0 mup
+	$(MUP_VENV)/bin/python bench/mup_crosscheck.py --out bench/mup_slopes.json
 
 bench: setup chromium ## print speed numbers: native vs Pyodide experiments, then the site in Chromium
 	$(PY) bench/experiments.py

@@ -308,7 +308,7 @@ def test_references_are_listed_with_links_and_cited_where_used(pages):
 
 def test_exponent_table_on_the_page_equals_the_package_and_is_within_tolerance(pages):
     page_rows = pages["09-reference"].exponent_rows
-    assert pages["09-reference"].exponent_tables == 1
+    assert pages["09-reference"].exponent_tables == 2  # the paper's claims, then the checks of the tools
     rows = exponents.table()
     assert [r["data-key"] for r in page_rows] == [r["key"] for r in rows]
     for shown, row in zip(page_rows, rows):
@@ -365,3 +365,20 @@ def test_notebook_text_has_no_control_characters(notebook):
         text = "".join(cell["source"])
         bad = sorted({repr(ch) for ch in text if ord(ch) < 32 and ch != "\n"})
         assert not bad, f"{notebook.name} cell {i}: control characters {bad}"
+
+
+def test_page_7_shows_mup_slopes_beside_the_packages_and_no_claim_is_left_unrendered(site):
+    from spectral_condition import mup_setting
+    mup = json.loads((ROOT / "bench" / "mup_slopes.json").read_text(encoding="utf-8"))
+    text = _html_path(site, "07-coordinate-check").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-parameterization="(\w+)" data-step="(\d)" data-layer="(\w+)" '
+                      r'data-mup="([^"]+)" data-package="([^"]+)"', text)
+    assert len(rows) == 2 * 3 * 3, rows
+    for p, t, layer, theirs, ours in rows:
+        l = ("input", "hidden", "output").index(layer)
+        assert float(theirs) == mup["slopes"][p][int(t) - 1][l]
+        assert float(ours) == mup_setting.slopes(p)[int(t) - 1][l]
+    for name in PAGES:
+        path = _html_path(site, name)
+        if path.is_file():
+            assert "{{ claim" not in path.read_text(encoding="utf-8"), name

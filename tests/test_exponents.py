@@ -35,4 +35,7 @@ def test_table_rows_are_the_checks_with_their_measurements():
         assert r["measured"] == exponents.measured(r["key"])
         assert r["ok"] is (abs(r["measured"] - r["theory"]) <= r["tolerance"])
         assert r["ok"], r
-    assert [r["section"] for r in rows] == sorted(r["section"] for r in rows)
+    # The paper's claims first, then the checks of the tools, each in section order.
+    order = [(r["tool"], r["section"]) for r in rows]
+    assert order == sorted(order) and {r["tool"] for r in rows} == {False, True}
+    assert all(r["tool"] is exponents.CHECKS[r["key"]].tool for r in rows)

@@ -32,17 +32,18 @@ class ExponentCheck:
     theory: float     # predicted exponent of the quantity against width n
     tolerance: float  # accepted |measured − theory|, chosen from seed-to-seed spread
     measure: Callable[[], float]
+    tool: bool = False  # a fact of linear algebra or random matrices that checks the tools, not the paper
 
 
 CHECKS: dict[str, ExponentCheck] = {}
 
 
 def exponent_check(key: str, *, section: int, quantity: str, setting: str, theory: float,
-                   tolerance: float) -> Callable[[Callable[[], float]], Callable[[], float]]:
+                   tolerance: float, tool: bool = False) -> Callable[[Callable[[], float]], Callable[[], float]]:
     def register(measure: Callable[[], float]) -> Callable[[], float]:
         if key in CHECKS:
             raise TypeError(f"exponent check {key!r} is registered twice")
-        CHECKS[key] = ExponentCheck(key, section, quantity, setting, theory, tolerance, measure)
+        CHECKS[key] = ExponentCheck(key, section, quantity, setting, theory, tolerance, measure, tool)
         return measure
     return register
 
@@ -54,12 +55,13 @@ def measured(key: str) -> float:
 
 
 def table() -> list[dict]:
-    """Every check with its measured exponent, in section order: plain data for the page and tests."""
+    """Every check with its measured exponent: the paper's claims in section order, then the checks of
+    the tools (``tool``) in section order. Plain data for the page and tests."""
     rows = []
-    for c in sorted(CHECKS.values(), key=lambda c: (c.section, c.key)):
+    for c in sorted(CHECKS.values(), key=lambda c: (c.tool, c.section, c.key)):
         m = measured(c.key)
         rows.append({"key": c.key, "section": c.section, "quantity": c.quantity, "setting": c.setting,
-                     "theory": c.theory, "tolerance": c.tolerance, "measured": m,
+                     "theory": c.theory, "tolerance": c.tolerance, "measured": m, "tool": c.tool,
                      "ok": abs(m - c.theory) <= c.tolerance})
     return rows
 
@@ -92,7 +94,7 @@ def _slope(name: str, key: str, seeds: tuple[int, ...], **fixed: Any) -> float:
 # seed suffices; the finite-size bias (‖W‖_* approaches σ(√n_in + √n_out) from below) tilts a
 # 64…2048 fit up by about 0.01 (measured 0.005…0.013 over seeds 0…3). 0.03 covers both.
 @exponent_check("spectral_norm_gaussian", section=4, quantity="$\\|W\\|_*$",
-                setting="square Gaussian, $\\sigma = 1$", theory=0.5, tolerance=0.03)
+                setting="square Gaussian, $\\sigma = 1$", theory=0.5, tolerance=0.03, tool=True)
 def _check_spectral_norm_gaussian() -> float:
     return _slope("spectral_norm_scaling", "measured", (0,), init="unit", aspect="1")
 
@@ -106,14 +108,14 @@ def _check_spectral_norm_spectral_init() -> float:
 
 # ‖W‖_F is concentrated far better than ‖W‖_*, so the ratio inherits the same ±0.01 tilt, downward.
 @exponent_check("stable_rank_gaussian", section=2, quantity="$\\|W\\|_F/\\|W\\|_*$",
-                setting="square Gaussian", theory=0.5, tolerance=0.03)
+                setting="square Gaussian", theory=0.5, tolerance=0.03, tool=True)
 def _check_stable_rank_gaussian() -> float:
     return _slope("stable_rank", "gaussian", (0,), aspect="1")
 
 
 # Exactly 1 at every width (up to rounding), so the slope is 0 to rounding.
 @exponent_check("stable_rank_rank_one", section=2, quantity="$\\|W\\|_F/\\|W\\|_*$",
-                setting="rank one $g x^\\top$", theory=0.0, tolerance=1e-6)
+                setting="rank one $g x^\\top$", theory=0.0, tolerance=1e-6, tool=True)
 def _check_stable_rank_rank_one() -> float:
     return _slope("stable_rank", "rank_one", (0,), aspect="1")
 
@@ -124,14 +126,14 @@ ALIGNMENT_SEEDS = (0, 1, 2)
 # ≈ √n_out/(√n_out+√n_in) = ½: Θ(1); one input per width fluctuates by O(1/√n) relative, three seeds.
 @exponent_check("alignment_random_init", section=4,
                 quantity="$\\|W h\\|/(\\|W\\|_*\\|h\\|)$", setting="square Gaussian init, fixed random input",
-                theory=0.0, tolerance=0.05)
+                theory=0.0, tolerance=0.05, tool=True)
 def _check_alignment_random_init() -> float:
     return _slope("alignment", "random_init", ALIGNMENT_SEEDS, aspect="1")
 
 
 @exponent_check("alignment_rank_one_own", section=6,
                 quantity="$\\|\\Delta W h\\|/(\\|\\Delta W\\|_*\\|h\\|)$", setting="rank one $g h^\\top$ on its own input $h$",
-                theory=0.0, tolerance=1e-6)
+                theory=0.0, tolerance=1e-6, tool=True)
 def _check_alignment_rank_one_own() -> float:
     return _slope("alignment", "rank_one_own", ALIGNMENT_SEEDS, aspect="1")
 
@@ -140,7 +142,7 @@ def _check_alignment_rank_one_own() -> float:
 # moves a six-point fit over five octaves by ≈ 0.025 (one standard deviation); 0.1 is four of them.
 @exponent_check("alignment_unrelated", section=6,
                 quantity="$\\|\\Delta W x\\|/(\\|\\Delta W\\|_*\\|x\\|)$",
-                setting="rank one $g h^\\top$ on an unrelated input $x$", theory=-0.5, tolerance=0.1)
+                setting="rank one $g h^\\top$ on an unrelated input $x$", theory=-0.5, tolerance=0.1, tool=True)
 def _check_alignment_unrelated() -> float:
     return _slope("alignment", "unrelated", ALIGNMENT_SEEDS, aspect="1")
 
@@ -316,3 +318,101 @@ for _opt in ("sgd", "adam"):
                        setting=f"{PARAM_LABELS[_p]}, {OPTIMIZER_LABELS[_opt]}, 20 steps",
                        theory=_drift, tolerance=0.25)(partial(_best_lr_slope, _p, _opt))
 del _opt, _p, _drift
+
+
+# ------------------------------------------- the paper's rules beyond square layers, SGD and one step
+# The rows above test mostly square hidden layers. These test the rest of the rule
+# σ_l ∝ (1/√n_{l-1})·min(1, √(n_l/n_{l-1})), η_l as in the table: the input layer (fan-out n > fan-in d,
+# where the min is 1) and the readout (fan-out d_out < fan-in n, where it is √(d_out/n) and makes the
+# readout's init fall like n^{-1/2}); SP and NTP under Adam; the coordinate check under SP; and μP at
+# several steps. Seeds and tolerances follow the arguments above: four seeds under spectral and μP,
+# twelve under SP and NTP, ±0.1 on a training slope, and section 3's ±0.05 / ±0.08 for init RMS.
+
+def _init_rms_slopes(p: str) -> list[float]:
+    return _layer_slopes("activation_rms", SEEDS3, "rms", parameterization=p, depth=4)
+
+
+@exponent_check("activation_rms_spectral_input", section=3, quantity="$\\operatorname{RMS}(h_1)$ at init",
+                setting="spectral input layer, fan-out $n$ > fan-in $d$", theory=0.0, tolerance=0.05)
+def _check_activation_rms_spectral_input() -> float:
+    return _init_rms_slopes("spectral")[0]
+
+
+@exponent_check("activation_rms_spectral_readout", section=3, quantity="$\\operatorname{RMS}(h_L)$ at init",
+                setting="spectral readout, fan-out $n_L$ < fan-in $n$", theory=-0.5, tolerance=0.08)
+def _check_activation_rms_spectral_readout() -> float:
+    return _init_rms_slopes("spectral")[-1]
+
+
+def _update_row(key: str, p: str, quantity: str, layer: int, optimizer: str, steps: int, setting: str,
+                quantity_tex: str) -> None:
+    seeds = SEEDS4 if p in ("mup", "spectral") else SEEDS12
+    exponent_check(key, section=5, quantity=quantity_tex, setting=setting,
+                   theory=_theory(p, quantity, optimizer)[layer], tolerance=0.1)(
+        lambda: _update_slopes(p, quantity, steps, seeds, optimizer)[layer])
+
+
+DW_TEX = "$\\lVert\\Delta W_l\\rVert_*/\\sqrt{n_l/n_{l-1}}$"
+DH_TEX = "$\\operatorname{RMS}(\\Delta h_l)$"
+REL_F_TEX = "$\\lVert\\Delta W_l\\rVert_F/\\lVert W_l\\rVert_F$"
+LAYER_WORDS = ("input layer ($d \\to n$)", "hidden layer", "readout ($n \\to n_L$)")
+
+for _p in ("spectral", "sp", "ntp"):
+    for _l in range(3):
+        _update_row(f"update_sizes_{_p}_dw_{('input', 'hidden', 'readout')[_l]}", _p, "dw", _l, "sgd", 1,
+                    f"{PARAM_LABELS[_p]}, {LAYER_WORDS[_l]}, 1 SGD step", DW_TEX)
+for _l in (0, 2):
+    _update_row(f"update_sizes_spectral_rel_frobenius_{('input', 'hidden', 'readout')[_l]}", "spectral",
+                "rel_frobenius", _l, "sgd", 1, f"spectral, {LAYER_WORDS[_l]}, 1 SGD step", REL_F_TEX)
+_update_row("update_sizes_sp_dh_input", "sp", "dh", 0, "sgd", 1, "SP input layer, 1 SGD step", DH_TEX)
+_update_row("update_sizes_sp_dh_hidden", "sp", "dh", 1, "sgd", 1, "SP hidden layer, 1 SGD step", DH_TEX)
+_update_row("update_sizes_sp_adam_dw_hidden", "sp", "dw", 1, "adam", 1, "SP hidden layer, 1 Adam step", DW_TEX)
+_update_row("update_sizes_sp_adam_dh_input", "sp", "dh", 0, "adam", 1, "SP input layer, 1 Adam step", DH_TEX)
+_update_row("update_sizes_sp_adam_dh_readout", "sp", "dh", 2, "adam", 1, "SP readout, 1 Adam step", DH_TEX)
+_update_row("update_sizes_ntp_adam_dw_hidden", "ntp", "dw", 1, "adam", 1, "NTP hidden layer, 1 Adam step", DW_TEX)
+_update_row("update_sizes_ntp_adam_dw_readout", "ntp", "dw", 2, "adam", 1, "NTP readout, 1 Adam step", DW_TEX)
+del _p, _l
+
+
+@exponent_check("update_sizes_mup_dh_1", section=5, quantity=DH_TEX, setting="μP, 1 SGD step (worst layer)",
+                theory=0.0, tolerance=0.1)
+def _check_update_sizes_mup_dh_1() -> float:
+    return _worst(_update_slopes("mup", "dh", 1, SEEDS4), _theory("mup", "dh"))
+
+
+@exponent_check("update_sizes_mup_dh_5", section=5, quantity=DH_TEX, setting="μP, 5 SGD steps (worst layer)",
+                theory=0.0, tolerance=0.1)
+def _check_update_sizes_mup_dh_5() -> float:
+    return _worst(_update_slopes("mup", "dh", 5, SEEDS4), _theory("mup", "dh"))
+
+
+@exponent_check("update_sizes_spectral_rel_spectral_1", section=5,
+                quantity="$\\lVert\\Delta W_l\\rVert_*/\\lVert W_l\\rVert_*$",
+                setting="spectral, 1 SGD step (worst layer)", theory=0.0, tolerance=0.1)
+def _check_update_sizes_spectral_rel_spectral_1() -> float:
+    return _worst(_update_slopes("spectral", "rel_spectral", 1, SEEDS4), _theory("spectral", "rel_spectral"))
+
+
+def _coord_slope(p: str, step: int, layer: int) -> float:
+    """One layer's RMS(h_l) slope at one step (1 = init) of the coordinate check, SGD, 3 seeds (the
+    sweep _coord_slopes fits; fitted alone, since SP's later steps diverge at the largest width)."""
+    (d,) = _runs("coord_check", (0,), tuple(sorted({"parameterization": p, "optimizer": "sgd",
+                                                    "quantity": "h", "seeds": 3, "steps": 4}.items())))
+    return fit_slope(d["widths"], [d["values"][step - 1][layer]])
+
+
+# The SP readout at step 2 is the one step the first-order theory describes (Δh_L ∝ n dominates the
+# Θ(1) init). From step 3 on its too-large steps compound and overshoot, and no power law is claimed.
+@exponent_check("coord_check_sp_readout_2", section=7, quantity="$\\operatorname{RMS}(h_L)$, step 2",
+                setting="SP, SGD, readout after one update", theory=1.0, tolerance=0.1)
+def _check_coord_check_sp_readout_2() -> float:
+    return _coord_slope("sp", 2, 2)
+
+
+for _p in ("mup", "spectral"):
+    for _t in (2, 3, 4):
+        exponent_check(f"coord_check_{_p}_readout_{_t}", section=7,
+                       quantity=f"$\\operatorname{{RMS}}(h_L)$, step {_t}",
+                       setting=f"{PARAM_LABELS[_p]}, SGD, readout after {_t - 1} update{'s' if _t > 2 else ''}",
+                       theory=0.0, tolerance=0.1)(partial(_coord_slope, _p, _t, 2))
+del _p, _t

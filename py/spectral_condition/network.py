@@ -3,7 +3,9 @@
 Widths [d, n, …, n, d_out] with d = 8 inputs and d_out = 4 outputs, so W₁ (n × d) is the input
 layer, the n × n matrices are hidden layers and W_L (d_out × n) the readout; ReLU, no biases, MSE
 loss, trained full-batch on a fixed batch of B = 8 Gaussian inputs (entries of size Θ(1), so
-‖x‖₂ = Θ(√d)) with Gaussian targets. Only n grows.
+‖x‖₂ = Θ(√d)) with Gaussian targets. Only n grows. Those are the defaults; the coordinate check
+takes d, d_out, B and the loss as parameters (cross-entropy on integer class labels drawn uniformly
+from the d_out classes), to run the standard setting of microsoft/mup's own check.
 
 Randomness: each width n draws its weights from its own generator, seeded by (seed, n, 1), and
 every parameterization scales the *same* standard-normal Z_l by its σ_l. The four parameterizations
@@ -31,15 +33,20 @@ D_IN, D_OUT, BATCH = 8, 4, 8
 WEIGHTS_STREAM, UNRELATED_STREAM = 1, 3
 
 
-def dims(width: int, depth: int = 3) -> list[int]:
+def dims(width: int, depth: int = 3, d_in: int = D_IN, d_out: int = D_OUT) -> list[int]:
     """[d, n, …, n, d_out]: ``depth`` weight matrices, so depth − 1 hidden widths n."""
-    return [D_IN] + [width] * (depth - 1) + [D_OUT]
+    return [d_in] + [width] * (depth - 1) + [d_out]
 
 
-def batch(seed: int, size: int = BATCH) -> tuple[np.ndarray, np.ndarray]:
-    """The training batch (inputs, targets) of a seed: the same at every width."""
+def batch(seed: int, size: int = BATCH, d_in: int = D_IN, d_out: int = D_OUT,
+          loss: str = "mse") -> tuple[np.ndarray, np.ndarray]:
+    """The training batch (inputs, targets) of a seed: the same at every width. Targets are Gaussian
+    vectors for MSE and class labels 0 … d_out − 1 for cross-entropy ("xent")."""
     rng = np.random.default_rng([seed, 0])
-    return rng.standard_normal((size, D_IN)), rng.standard_normal((size, D_OUT))
+    x = rng.standard_normal((size, d_in))
+    if loss == "xent":
+        return x, rng.integers(0, d_out, size=size)
+    return x, rng.standard_normal((size, d_out))
 
 
 def weights_rng(seed: int, widths: list[int]) -> np.random.Generator:

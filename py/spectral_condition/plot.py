@@ -140,9 +140,14 @@ def chosen_width(width: int, ys: Sequence[float], i: int) -> list[dict[str, Any]
 
 CHOSEN = "dotted: the chosen width"
 
+# The training figures' dashed lines predict one small step, to first order in the learning rate; the
+# legend says so, since several or large steps can leave them (pages 5 and 7).
+ONE_STEP_THEORY = "theory: 1 step, 1st order"
+
 
 def layer_traces(widths: Sequence[int], series: Sequence[Sequence[Any]], layers: Sequence[str],
-                 theory_slopes: Sequence[float] | None, i: int, showlegend: bool) -> list[dict[str, Any]]:
+                 theory_slopes: Sequence[float] | None, i: int, showlegend: bool,
+                 theory_name: str = "theory") -> list[dict[str, Any]]:
     """One solid line per layer, and its dashed theory slope through its first point (all theory
     lines share one legend entry)."""
     traces = []
@@ -157,13 +162,13 @@ def layer_traces(widths: Sequence[int], series: Sequence[Sequence[Any]], layers:
             if start is None:
                 continue
             traces.append(theory(reference_slope(widths, slope, start, f"theory slope ({slope_label(slope)})",
-                                                 layer_color(l), **refs(i)), first))
+                                                 layer_color(l), **refs(i)), first, theory_name))
             first = False
     return traces
 
 
-def layer_legend(layers: Sequence[str], with_theory: bool = True) -> list[str]:
-    return [layer_name(l, kind) for l, kind in enumerate(layers)] + (["theory"] if with_theory else [])
+def layer_legend(layers: Sequence[str], with_theory: bool = True, theory_name: str = "theory") -> list[str]:
+    return [layer_name(l, kind) for l, kind in enumerate(layers)] + ([theory_name] if with_theory else [])
 
 
 # --- Axes and ticks ---------------------------------------------------------------------------------

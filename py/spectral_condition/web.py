@@ -28,7 +28,7 @@ __all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json"
 
 # Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
 # notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
-NATIVE_ONLY = ("exponents.py", "cli.py", "__main__.py", "notebook.py")
+NATIVE_ONLY = ("exponents.py", "claims.py", "mup_setting.py", "cli.py", "__main__.py", "notebook.py")
 
 
 def coerce_url(name: str, params: dict[str, Any], url: dict[str, str]) -> tuple[dict[str, Any], list[str]]:

@@ -15,7 +15,7 @@ from ..fit import powers_of_two
 from ..params import ASPECT, OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
 from ..figure_layout import Panel, grid_layout
-from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, axis, chosen_width, figure, first_point,
+from ..plot import (CHOSEN, GREY, ONE_STEP_THEORY, PALETTE, PARAM_LABELS, axis, chosen_width, figure, first_point,
                     layer_color, layer_legend, layer_name, line, log_axis, log_ticks, positive,
                     reference_slope, slope_label, theory, width_axis)
 from ..registry import experiment
@@ -110,11 +110,11 @@ def update_alignment_figure(result: dict[str, Any]) -> dict[str, Any]:
                            marker={"color": layer_color(l), "size": 6, "symbol": "circle-open"}))
     own_start = first_point(widths, d["own"][1])
     if own_start:
-        traces.append(theory(reference_slope(widths, 0.0, own_start, "theory: own inputs flat", GREY), True))
+        traces.append(theory(reference_slope(widths, 0.0, own_start, "theory: own inputs flat", GREY), True, ONE_STEP_THEORY))
     unrel_start = first_point(widths, d["unrelated"][1])
     if unrel_start:
         traces.append(theory(reference_slope(widths, -0.5, unrel_start, f"theory: unrelated {slope_label(-0.5)}",
-                                             GREY), not own_start))
+                                             GREY), not own_start, ONE_STEP_THEORY))
     traces += chosen_width(widths[-1], [v for k in ("own", "unrelated") for ys in d[k] for v in ys], 1)
 
     steps = list(range(1, d["steps"] + 1))
@@ -134,7 +134,7 @@ def update_alignment_figure(result: dict[str, Any]) -> dict[str, Any]:
                              f"after {d['steps']} step{'s' if d['steps'] > 1 else ''}"),
                        Panel(axis("training step t", dtick=1), axis("alignment ratio", log=True, range=yrange, **ticks),
                              f"own inputs at n = {widths[-1]}")],
-                      layer_legend(layers, with_theory=bool(own_start or unrel_start)))
+                      layer_legend(layers, with_theory=bool(own_start or unrel_start), theory_name=ONE_STEP_THEORY))
     return figure(traces, lay)
 
 

@@ -14,7 +14,7 @@ from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import layer_kinds
 from ..figure_layout import Panel, grid_layout
 from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, figure,
-                    layer_legend, layer_traces, log_range, log_ticks, slope_label, width_axis)
+                    layer_legend, layer_traces, log_range, ONE_STEP_THEORY, log_ticks, slope_label, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -29,19 +29,30 @@ def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
     ylabel = "RMS(h_l)" if d["quantity"] == "h" else "RMS(h_l − h_l at init)"
     traces, grid = [], []
     for i, (t, series, theory) in enumerate(zip(panels, d["values"], d["theory"]), start=1):
-        traces += layer_traces(widths, series, layers, theory, i, i == 1)
+        traces += layer_traces(widths, series, layers, theory, i, i == 1, ONE_STEP_THEORY)
         traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
         grid.append(Panel(width_axis(widths), axis(ylabel, log=True, range=yrange, **ticks),
                           "step 1 (init)" if t == 1 else f"step {t}"))
     label = PARAM_LABELS[d["parameterization"]]
     opt = OPTIMIZER_LABELS[d["optimizer"]]
     seeds = f"{d['seeds']} seed{'s' if d['seeds'] > 1 else ''}"
-    subtitle = [f"mean of {seeds}; flat lines pass", "dashed: theory slope per layer"]
+    subtitle = [f"mean of {seeds}; flat lines pass", "dashed: theory slope per layer"] + _setting_note(d)
     if readout_shrinks:
         subtitle.append(f"at step 1 the readout is {slope_label(d['theory'][0][-1])}, small by design")
-    lay = grid_layout(f"Coordinate check: {label}, {opt}", subtitle + [CHOSEN], grid, layer_legend(layers),
+    lay = grid_layout(f"Coordinate check: {label}, {opt}", subtitle + [CHOSEN], grid, layer_legend(layers, theory_name=ONE_STEP_THEORY),
                       shared=True)
     return figure(traces, lay)
+
+
+def _setting_note(d: dict[str, Any]) -> list[str]:
+    """The network's setting in words when it is not the site's default network (else nothing)."""
+    s = d.get("setting", {})
+    default = {"d_in": network.D_IN, "d_out": network.D_OUT, "batch": network.BATCH, "loss": "mse", "lr": None}
+    if not s or s == default:
+        return []
+    loss = "cross-entropy" if s["loss"] == "xent" else "squared error"
+    lr = f"η = {s['lr']:g}" if s["lr"] else "tuned η"
+    return [f"d = {s['d_in']}, n_L = {s['d_out']}, B = {s['batch']}, {loss}, {lr}"]
 
 
 @experiment("coord_check", sweep=True, title="Coordinate check: activation size per layer against width, step by step",
@@ -55,10 +66,24 @@ def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
                           help="the activations (microsoft/mup's check) or their change since init"),
                     Param("seeds", "int", 3, label="seeds", min=1, max=5, live_max=3, step=1,
                           help="each point is the mean over this many seeds (seed, seed + 1, …)"),
-                    SEED),
+                    SEED,
+                    # The network's setting (defaults: the site's network). microsoft/mup's standard
+                    # check is d = 64, d_out = 10, B = 32, cross-entropy, η = 0.1.
+                    Param("d_in", "int", network.D_IN, label="input dimension $d$", min=1, max=256,
+                          live_max=64, step=1, help="entries of each input, Gaussian of size 1"),
+                    Param("d_out", "int", network.D_OUT, label="output dimension $n_L$", min=2, max=64,
+                          live_max=16, step=1, help="outputs (classes, for cross-entropy)"),
+                    Param("batch", "int", network.BATCH, label="batch $B$", min=1, max=128, live_max=32,
+                          step=1, help="examples in the one fixed training batch"),
+                    Param("loss", "choice", "mse", label="loss", choices=mlp.LOSSES,
+                          choice_labels=("squared error", "cross-entropy"),
+                          help="squared error on Gaussian targets, or softmax cross-entropy on class labels"),
+                    Param("lr", "float", 0.0, label=r"base rate $\eta$", min=0.0, max=4.0, step=0.05,
+                          help="base learning rate; 0 takes the tuned rate of the parameterization")),
             figure=coord_check_figure)
 def coord_check(width: int, steps: int, parameterization: str, optimizer: str, quantity: str, seeds: int,
-                seed: int) -> dict:
+                seed: int, d_in: int = network.D_IN, d_out: int = network.D_OUT, batch: int = network.BATCH,
+                loss: str = "mse", lr: float = 0.0) -> dict:
     """Per-layer RMS of h_l (or of its change since init) against width, one panel per step.
 
     The procedure of microsoft/mup (Yang et al. 2022, Tensor Programs V, §D.1): train a few steps at
@@ -68,12 +93,17 @@ def coord_check(width: int, steps: int, parameterization: str, optimizer: str, q
     The readout at step 1 under μP and spectral falls like n^{-1/2}: it starts small on purpose
     (microsoft/mup zero-initializes it), and its Θ(1) update takes over from step 2.
     Each point is the mean over ``seeds`` seeds (each a fresh batch and init); None if any diverged.
+    ``d_in``, ``d_out``, ``batch``, ``loss`` and ``lr`` (0: the tuned base rate) set the network's
+    setting; their defaults are the site's network, and d = 64, d_out = 10, B = 32, "xent", 0.1 is
+    microsoft/mup's standard check (see mup_setting).
     """
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     panels = list(range(1, steps + 1)) if quantity == "h" else list(range(2, steps + 1))
     # [width][seed] → (steps, 3) arrays; the mean over seeds is NaN wherever one seed diverged.
+    setting = {"d_in": d_in, "d_out": d_out, "batch": batch, "loss": loss, "lr": lr or None}
     runs = [sweeps.points(_coord_check_point, widths, steps=steps, parameterization=parameterization,
-                          optimizer=optimizer, quantity=quantity, seed=seed + r) for r in range(seeds)]
+                          optimizer=optimizer, quantity=quantity, seed=seed + r, **setting)
+            for r in range(seeds)]
     mean = np.stack([np.mean([runs[r][i] for r in range(seeds)], axis=0) for i in range(len(widths))], axis=-1)
     values = [[[network.finite_or_none(v) for v in mean[t - 1, l]] for l in range(3)] for t in panels]
     th = theory_exponents(parameterization, optimizer)
@@ -84,21 +114,22 @@ def coord_check(width: int, steps: int, parameterization: str, optimizer: str, q
         theory = [th["dh"] for _ in panels]
     return {"widths": widths, "panels": panels, "parameterization": parameterization,
             "optimizer": optimizer, "quantity": quantity, "seeds": seeds, "layers": layer_kinds(3),
-            "values": values, "theory": theory, "base_lr": network.base_lr(parameterization, optimizer)}
+            "values": values, "theory": theory, "setting": setting,
+            "base_lr": lr or network.base_lr(parameterization, optimizer)}
 
 
 def _coord_check_point(n: int, steps: int, parameterization: str, optimizer: str, quantity: str,
-                       seed: int) -> np.ndarray:
+                       seed: int, d_in: int, d_out: int, batch: int, loss: str, lr: float | None) -> np.ndarray:
     """One width and seed: RMS per step and layer, shape (steps, 3), NaN from a diverged step on."""
     out = np.full((steps, 3), np.nan)
-    x, y = network.batch(seed)
-    net = network.dims(n)
-    net_ = network.init(parameterization, optimizer, net, network.normals(net, seed))
+    x, y = network.batch(seed, batch, d_in, d_out, loss)
+    net = network.dims(n, 3, d_in, d_out)
+    net_ = network.init(parameterization, optimizer, net, network.normals(net, seed), lr)
     w, opt = net_.weights, net_.optimizer
     h_init, loss0 = None, None
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(steps):
-            value, grads, hs = mlp.loss_and_grads(w, x, y)
+            value, grads, hs = mlp.loss_and_grads(w, x, y, loss=loss)
             loss0 = float(value) if loss0 is None else loss0
             h_init = hs if h_init is None else h_init
             if network.diverged(float(value), loss0):

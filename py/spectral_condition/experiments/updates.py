@@ -15,7 +15,7 @@ from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import PARAMETERIZATIONS, layer_kinds
 from ..figure_layout import Panel, grid_layout
 from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, figure,
-                    layer_legend, layer_traces, log_range, log_ticks, suffix, width_axis)
+                    layer_legend, layer_traces, log_range, ONE_STEP_THEORY, log_ticks, suffix, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -44,7 +44,7 @@ def update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     traces, annotations, grid = [], [], []
     for i, p in enumerate(params, start=1):
         series = d["values"][p]
-        traces += layer_traces(widths, series, layers, d["theory"][p], i, i == 1)
+        traces += layer_traces(widths, series, layers, d["theory"][p], i, i == 1, ONE_STEP_THEORY)
         traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
         if all(v is None for ys in series for v in ys):
             annotations.append({"text": "diverged at every width", "xref": f"x{suffix(i)} domain",
@@ -54,7 +54,7 @@ def update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     steps = d["steps"]
     opt = OPTIMIZER_LABELS[d["optimizer"]]
     lay = grid_layout(f"{QUANTITY_LABELS[q]} after {steps} {opt} step{'s' if steps > 1 else ''}",
-                      ["dashed: theory slope of one small step", CHOSEN], grid, layer_legend(layers),
+                      ["dashed: theory slope of one small step", CHOSEN], grid, layer_legend(layers, theory_name=ONE_STEP_THEORY),
                       shared=True, annotations=annotations)
     return figure(traces, lay)
 

@@ -10,11 +10,14 @@ JOBS, in the order their events run:
 * package_zip: the package as assets/py/spectral_condition.zip, and the version that keys caches.
 * kernel_env: PYTHONPATH, so the notebooks' kernels import the same package.
 * jupyter_cache: keys mkdocs-jupyter's execution cache on the package.
+* claims: ``{{ claim: ROW | WORDING }}`` in the prose becomes the measured slope of an exponent row,
+  and a wording the measurement contradicts stops the build.
 * demo_fence: reads a ```demo fence, with errors naming the page.
 * demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
-* reference_tables: the ```exponents and ```parameterizations fences.
+* reference_tables: the ```exponents, ```tool-checks and ```parameterizations fences.
 * width_change: the ```width-change fence: each layer's factors when the width grows.
+* mup_table: the ```mup-crosscheck fence, microsoft/mup's slopes beside the package's.
 * notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
 * math_html: typesets every page's math with KaTeX at build time; its text form for the search index
   and the table of contents.
@@ -25,5 +28,5 @@ katex (TeX to HTML and to text, in Node), control_labels (the controls' words as
 package's plain-text notation on a page).
 """
 
-JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "demo_fence", "demo_html", "demos_page",
-        "reference_tables", "width_change", "notebook_cdn", "math_html", "assets")
+JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "claims", "demo_fence", "demo_html", "demos_page",
+        "reference_tables", "width_change", "mup_table", "notebook_cdn", "math_html", "assets")

@@ -12,6 +12,7 @@ SITE_SRC = ROOT / "site_src"
 PYODIDE_BUILD = ROOT / "build" / "pyodide"
 JUPYTER_CACHE = ROOT / "build" / "jupyter-cache"
 NODE = ROOT / "node_modules"
+MUP_SLOPES = ROOT / "bench" / "mup_slopes.json"  # microsoft/mup's measured slopes (bench/mup_crosscheck.py)
 
 
 def runtime_sources() -> list[Path]:

@@ -2,9 +2,11 @@
 
 Two fences, registered with pymdownx.superfences in ``on_config``:
 
-* ```` ```exponents ```` renders ``spectral_condition.exponents.table()``: each scaling exponent the
-  article claims, measured by a log-log fit across widths, against theory and its tolerance. The
-  tests assert the very same rows, so the page cannot show a number the test suite did not check.
+* ```` ```exponents ```` renders the rows of ``spectral_condition.exponents.table()`` that test the
+  paper: each scaling exponent the article claims, measured by a log-log fit across widths, against
+  theory and its tolerance; ```` ```tool-checks ```` renders the rows that check the tools (exact
+  identities and random-matrix facts). The tests assert the very same rows, so the page cannot show
+  a number the test suite did not check.
   Each row carries ``data-key`` and ``data-measured`` (the float's repr) so a test can compare the
   built page with the package to the last digit.
 * ```` ```parameterizations ```` renders ``spectral_condition.parameterizations.table()``: init scale
@@ -82,12 +84,13 @@ def _validate(language, inputs, options, attrs, md) -> bool:
 
 
 def format_exponents(source, language, class_name, options, md, **kwargs) -> str:
+    tools = language == "tool-checks"
     try:
-        rows = package.get("spectral_condition.exponents").table()
+        rows = [r for r in package.get("spectral_condition.exponents").table() if r["tool"] is tools]
     except Exception as e:  # a broken measurement must stop the build, naming the cause
-        raise TableFenceError(f"exponents fence: spectral_condition.exponents.table() failed: {e!r}") from e
+        raise TableFenceError(f"{language} fence: spectral_condition.exponents.table() failed: {e!r}") from e
     if not rows:
-        raise TableFenceError("exponents fence: the package registers no exponent checks")
+        raise TableFenceError(f"{language} fence: the package registers no such exponent checks")
     head = ("<thead><tr><th>§</th><th>quantity</th><th>setting</th><th>theory</th>"
             '<th>measured</th><th title="accepted |measured − theory|">tolerance</th><th>ok</th></tr></thead>')
     body = []
@@ -105,7 +108,7 @@ def format_exponents(source, language, class_name, options, md, **kwargs) -> str
             f"<td>{_math(f'{measured:+.3f}')}</td>"
             f"<td>{_math(PM + _number_tex(tol))}</td>"
             f"<td>{'✓' if ok else '✗'}</td></tr>")
-    return (f'<table data-exponents="{len(rows)}">{head}<tbody>{"".join(body)}</tbody></table>')
+    return (f'<table data-exponents="{len(rows)}" data-tools="{str(tools).lower()}">{head}<tbody>{"".join(body)}</tbody></table>')
 
 
 def _page_of(section: int) -> str:
@@ -148,6 +151,7 @@ def format_parameterizations(source, language, class_name, options, md, **kwargs
 
 FENCES = [
     {"name": "exponents", "class": "sc-exponents", "format": format_exponents, "validator": _validate},
+    {"name": "tool-checks", "class": "sc-exponents", "format": format_exponents, "validator": _validate},
     {"name": "parameterizations", "class": "sc-parameterizations", "format": format_parameterizations,
      "validator": _validate},
 ]
