@@ -20,25 +20,26 @@ test: setup chromium ## run every test: package, scaling laws, Pyodide under Nod
 build: setup
 	$(PY) -m mkdocs build --strict
 
-# Optional, outside `make test`: microsoft/mup's own coordinate check in a venv of its own (CPU PyTorch
-# and mup), writing bench/mup_slopes.json; tests/test_mup_crosscheck.py holds the package against it.
-MUP_VENV := .venv-mup
-mup-crosscheck:
-	test -x $(MUP_VENV)/bin/python || python3 -m venv $(MUP_VENV)
-	$(MUP_VENV)/bin/pip install --quiet torch==2.13.0 mup
-	$(MUP_VENV)/bin/python bench/mup_crosscheck.py --out bench/mup_slopes.json
+# Optional, outside `make test`: CPU PyTorch 2.13.0 in a venv of its own, .venv-torch (pip takes it
+# from this machine's wheel cache; an unpinned `torch` would pull a CUDA build of several GB).
+TORCH_VENV ?= .venv-torch
+$(TORCH_VENV)/.installed:
+	test -x $(TORCH_VENV)/bin/python || python3 -m venv $(TORCH_VENV)
+	$(TORCH_VENV)/bin/pip install --quiet torch==2.13.0 mup numpy pytest
+	touch $@
+
+# microsoft/mup's own coordinate check, writing bench/mup_slopes.json; tests/test_mup_crosscheck.py
+# holds the package against it.
+mup-crosscheck: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python bench/mup_crosscheck.py --out bench/mup_slopes.json
+
+# The cheat sheet's PyTorch snippet (examples/), checked against the package.
+torch-check: $(TORCH_VENV)/.installed
+	$(TORCH_VENV)/bin/python -m pytest -q -p no:cacheprovider tests_torch
 
 bench: setup chromium ## print speed numbers: native vs Pyodide experiments, then the site in Chromium
 	$(PY) bench/experiments.py
 	$(PY) bench/site.py
-
-# Optional, outside `make test`: CPU PyTorch 2.13.0 in a venv of its own (pip takes it from this
-# machine's wheel cache; an unpinned `torch` would pull a CUDA build of several GB).
-TORCH_VENV ?= .venv-torch
-torch-check: ## the cheat sheet's PyTorch snippet, checked against the package in its own venv
-	test -x $(TORCH_VENV)/bin/python || python3 -m venv $(TORCH_VENV)
-	$(TORCH_VENV)/bin/pip install --quiet torch==2.13.0 numpy pytest
-	$(TORCH_VENV)/bin/python -m pytest -q -p no:cacheprovider tests_torch
 
 setup: python-deps node-deps pyodide
 

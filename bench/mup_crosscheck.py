@@ -7,7 +7,7 @@ and under SP (plain torch SGD, no base shapes). Every weight starts Gaussian wit
 1/√fan-in, the package's SP; under μP, mup then rescales the readout to its μP size. For each layer
 and step it fits the slope of log(mean |h_l|) (mup's "l1" statistic, averaged over seeds) against
 log n, and writes them with the command that made them to a JSON file. Needs torch and mup, which
-the site does not: `make mup-crosscheck` installs them in a venv of its own (.venv-mup).
+the site does not: `make mup-crosscheck` installs them in a venv of its own (.venv-torch).
 
 tests/test_mup_crosscheck.py runs the package's coordinate check in the same setting and holds its
 slopes against the file, so the test suite needs neither torch nor mup.
