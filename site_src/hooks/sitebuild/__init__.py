@@ -12,6 +12,7 @@ JOBS, in the order their events run:
 * jupyter_cache: keys mkdocs-jupyter's execution cache on the package.
 * claims: ``{{ claim: ROW | WORDING }}`` in the prose becomes the measured slope of an exponent row,
   and a wording the measurement contradicts stops the build.
+* figure_refs: numbers the article's figures in navigation order and turns {{ fig: KEY }} into links.
 * demo_fence: reads a ```demo fence, with errors naming the page.
 * demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
@@ -28,5 +29,5 @@ katex (TeX to HTML and to text, in Node), control_labels (the controls' words as
 package's plain-text notation on a page).
 """
 
-JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "claims", "demo_fence", "demo_html", "demos_page",
-        "reference_tables", "width_change", "mup_table", "notebook_cdn", "math_html", "assets")
+JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "claims", "figure_refs", "demo_fence", "demo_html",
+        "demos_page", "reference_tables", "width_change", "mup_table", "notebook_cdn", "math_html", "assets")
