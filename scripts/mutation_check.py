@@ -66,6 +66,9 @@ MUTATIONS = [
     # Random streams.
     Mutation("matrix_stream_shared", "matrices.py", "np.random.default_rng([seed, n_out, n_in, tag])",
              "np.random.default_rng([seed, tag])", "one stream for every shape of a matrix figure"),
+    Mutation("matrix_stream_global", "matrices.py", "    return np.random.default_rng([seed, n_out, n_in, tag])",
+             '    return globals().setdefault("_ONE", np.random.default_rng(seed))',
+             "one generator for every call: a point depends on what was computed before"),
     Mutation("network_stream_shared", "network.py", "np.random.default_rng([seed, widths[1], WEIGHTS_STREAM])",
              "np.random.default_rng([seed, WEIGHTS_STREAM])", "one stream for every width of the network"),
     Mutation("stream_tags_shared", "matrices.py", "STABLE_RANK, SPECTRAL_NORM, ALIGNMENT = 1, 2, 3, 4, 5",
