@@ -198,13 +198,20 @@ def test_best_learning_rate_drifts_under_sp_and_not_under_mup_or_spectral(optimi
 
 # ---------------------------------------------------------------------------------- the constants
 
-def test_tuned_learning_rates_are_the_best_at_width_64():
-    """The base learning rates claim: for each parameterization and optimizer, one octave below the power of two
-    that minimizes the loss after five full-batch steps at width 64, averaged over seeds 0–2."""
+def test_tuned_learning_rates_are_near_the_best_at_width_64():
+    """The base learning rates claim: one octave below the power of two that minimizes the loss after
+    five full-batch steps at width 64, averaged over seeds 0–2. The minimizer sits at the edge of
+    stability, where the loss jumps between neighbouring octaves, so which of two neighbours wins
+    depends on the draws: with another weight stream (tag 2 instead of 1) it moves by one octave for
+    SP and spectral under SGD. Asserted here is what any draws give: the minimizer is within one
+    octave of twice the tuned rate, and the tuned rate itself trains (the loss falls below 0.9 of
+    its start on every seed; measured at most 0.76, μP under SGD). That the committed table is exactly the
+    tuning of these draws is the tuning script's test below."""
     ks = np.arange(-10, 9)
     for (p, optimizer), tuned in BASE_LR.items():
         net = network.dims(64)
         mean = np.zeros(len(ks))
+        at_tuned = []
         for seed in range(3):
             x, y = network.batch(seed)
             unit = [s.std * z for s, z in zip(network_scalings(p, net, 1.0, optimizer), network.normals(net, seed))]
@@ -213,7 +220,10 @@ def test_tuned_learning_rates_are_the_best_at_width_64():
             losses = mlp.train(stack, x, y, mlp.make_optimizer(optimizer, lrs), 5)
             ratio = losses[-1] / losses[0]
             mean += np.where(np.isfinite(ratio), ratio, np.inf)
-        assert 2.0 ** (ks[int(np.argmin(mean))] - 1) == tuned, (p, optimizer)
+            at_tuned.append(ratio[list(ks).index(round(math.log2(tuned)))])
+        best = int(ks[int(np.argmin(mean))])
+        assert abs(best - (math.log2(tuned) + 1)) <= 1, (p, optimizer, best)
+        assert np.all(np.isfinite(at_tuned)) and max(at_tuned) < 0.9, (p, optimizer, at_tuned)
 
 
 def test_theory_reproduces_the_papers_claims():
@@ -230,6 +240,8 @@ def test_theory_reproduces_the_papers_claims():
 
 
 def test_the_tuning_script_regenerates_the_committed_base_learning_rates():
+    # Pins the random draws on purpose: the table is the script's output for the figures' networks
+    # and batches, so a change of random stream must come with a regenerated table (and figures).
     import subprocess
     import sys
     from pathlib import Path

@@ -9,7 +9,7 @@ from __future__ import annotations
 FIT_WIDTHS = (64, 2048)
 
 # ‖W‖_* to this relative accuracy, certified by the Krylov method's residual bound (its actual error
-# is typically far smaller, ~1e-6 on a Gaussian matrix). 0.1 % is 0.0004 decades: a fraction of a
+# is typically far smaller, ~1e-8 on a Gaussian matrix). 0.1 % is 0.0004 decades: a fraction of a
 # pixel on a log axis, and a slope error below 1e-3 over the five octaves every exponent check fits,
 # thirty times below the tightest tolerance of a statistical check. Each factor of ten tighter costs
 # about ten Krylov steps, which a browser at width 2048 feels (one step is two products with 4M entries).

@@ -38,17 +38,21 @@ def spectral_norm(A: np.ndarray, tol: float | None = 1e-10, max_iter: int = 20_0
     to σ₁(1 − 1e-4) it reads 6e-7 after 30 steps where the error is 9e-5. Nothing the iteration sees
     tells a hidden pair from a resolved gap, so the stop rests on the residual alone.
 
-    ``error_estimate`` is r/θ, twice the bound above: when θ blends several close singular values
-    its error can exceed r/(2θ), by √((1 − c²)/c²) where c² is the weight of σ₁ in the blend
-    (Cantelli's inequality), and r/θ covers c² ≥ 1/5. It is never reported below rounding.
+    ``error_estimate`` is 10·r/θ, twenty times the bound above: when θ blends several close singular
+    values its error can exceed r/(2θ), by √((1 − c²)/c²) where c² is the weight of σ₁ in the blend
+    (Cantelli's inequality), and 10·r/θ covers c² ≥ 1/401. It is never reported below rounding.
     ``converged`` says whether it reached ``tol`` (where the run stops) within ``max_iter`` steps.
-    Like any method started from one vector it can still be fooled: when σ₁ and σ₂ are closer
-    together than the Krylov space resolves but more than ``tol`` apart, and the start holds less
-    than 1/400 of the weight on v₁ that it holds on v₂ (a Gaussian start does with probability 3%),
-    the estimate understates the error tenfold or more.
+    Like any method started from one random vector it can still be fooled, and the worst case is a
+    pair σ₁, σ₂ a few ``tol`` apart with the rest of the spectrum far below (resolved in a few steps,
+    so the residual becomes small while the pair is still blended): there a Gaussian start holds too
+    little of v₁ with probability about 3 % (measured: 2 % of starts stop with an error up to 2·tol).
+    A pair 10·``tol`` apart should fool it ten times less often. Without the factor (r/θ, covering
+    c² ≥ 1/5) about half of all starts on such a pair would be missed: on σ = 1, 0.999, 0.998, 0.5,
+    0.25, … (40×30) at ``tol`` = 1e-3, 12 % of starts stop after 5 steps with errors up to 1.9e-3.
 
     A square Gaussian matrix of size n has σ₂ ≈ σ₁(1 − ~n^{-2/3}); at ``tol`` = 1e-6 it takes about
-    30, 40, 50 and 60–70 steps for n = 256, 512, 1024 and 2048, where power iteration takes hundreds.
+    35–40, 40–55, 45–60 and 65–75 steps for n = 256, 512, 1024 and 2048, where power iteration takes
+    hundreds.
     The estimate converges well before the residual certifies it: its error at the stop is
     typically 1e-12.
 
@@ -86,9 +90,10 @@ def power_iteration(A: np.ndarray, steps: int, seed: int = 0, keep_vectors: bool
 
     The start is v₀ = Aᵀx for a Gaussian x (seeded, so results are deterministic): it lies in the
     row space of A and so never starts orthogonal to every singular vector with σ > 0.
-    ``error_estimate`` is r/σ for the last pair, whose Aᵀu = σv holds exactly, with r = ‖Av − σu‖
-    (the bound of :func:`spectral_norm`); ``converged`` says it reached ``tol``, or rounding when
-    ``tol`` is None. Checking it costs no extra product: it is the product that starts the next
+    ``error_estimate`` is 10·r/σ for the last pair, whose Aᵀu = σv holds exactly, with r = ‖Av − σu‖
+    (the bound of :func:`spectral_norm`, with its margin for close singular values and its small
+    chance of being fooled by them); ``converged`` says it reached ``tol``, or rounding when ``tol``
+    is None. Checking it costs no extra product: it is the product that starts the next
     step, and the one that makes the returned u satisfy A v = ‖Av‖ u.
     """
     return _power_iteration(_checked(A, "power_iteration"), steps, seed, keep_vectors, tol)
