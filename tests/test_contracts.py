@@ -15,6 +15,7 @@ import pytest
 
 import spectral_condition as sc
 from spectral_condition import matrices, mlp, network, sweeps
+from spectral_condition.constants import NORM_TOL
 from spectral_condition.experiments import weights
 from spectral_condition.parameterizations import network_scalings
 
@@ -62,7 +63,7 @@ def test_a_matrix_figure_measures_the_draw_of_its_own_stream():
     for n, measured in zip(d["widths"], d["measured"]):
         n_out, n_in = matrices.shape(n, "4")
         w = np.random.default_rng([6, n_out, n_in, matrices.SPECTRAL_NORM]).standard_normal((n_out, n_in))
-        assert measured == pytest.approx(np.linalg.norm(w, 2), rel=1e-3), n
+        assert measured == pytest.approx(np.linalg.norm(w, 2), rel=NORM_TOL), n
 
 
 @pytest.mark.parametrize("name, params, keys", [
