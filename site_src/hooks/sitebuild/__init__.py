@@ -11,7 +11,7 @@ JOBS, in the order their events run:
 * kernel_env: PYTHONPATH, so the notebooks' kernels import the same package.
 * jupyter_cache: keys mkdocs-jupyter's execution cache on the package.
 * demo_fence: reads a ```demo fence, with errors naming the page.
-* demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
+* demo_html: renders the fence: the native figure embedded, named, described, with its data table.
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
 * reference_tables: the ```exponents and ```parameterizations fences.
 * notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
@@ -19,7 +19,7 @@ JOBS, in the order their events run:
   and the table of contents.
 * assets: the runtime, Pyodide, Plotly.js and KaTeX, served from the site itself.
 
-Helpers without events: paths (where things are), fences (shared by the fence jobs), data_table,
+Helpers without events: paths (where things are), fences (shared by the fence jobs),
 katex (TeX to HTML and to text, in Node), control_labels (the controls' words as HTML), notation (the
 package's plain-text notation on a page).
 """
