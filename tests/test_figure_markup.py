@@ -135,8 +135,9 @@ def _sweep(y_of, dash=None):
 
 
 def test_summary_gives_each_measured_lines_slope_against_width_and_skips_theory():
+    chosen = {"x": [64, 64], "y": [0.1, 10.0], "name": "chosen width", "line": {"dash": "dot"}}
     fig = {"data": [_sweep(lambda n: 3.0 * n ** 0.5), dict(_sweep(lambda n: 1.0 / n), name="theory", line={"dash": "dash"}),
-                    dict(_sweep(lambda n: 2.0 / n), name="falls")],
+                    chosen, dict(_sweep(lambda n: 2.0 / n), name="falls", line={"dash": "dot"})],
            "layout": {"xaxis": {"type": "log"}, "yaxis": {"type": "log"}, "title": {"text": "T"}}}
     assert figure_text.summary(fig) == ("Widths 16 to 128. Slopes against width on log-log axes: "
                                         "measured 0.50, falls −1.00.")

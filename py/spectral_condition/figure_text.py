@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from .fit import loglog_slope
+from .plot import THEORY
 
 MAX_TRACES = 12
 MAX_POINTS = 64
@@ -118,7 +119,7 @@ def _axes(layout: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
                   key=lambda kv: (kv[0][0], int(kv[0][5:] or 1)))
 
 
-def _axis_words(name: str, axis: dict[str, Any]) -> str:
+def _axis_words(axis: dict[str, Any]) -> str:
     title = plain((axis.get("title") or {}).get("text") if isinstance(axis.get("title"), dict) else axis.get("title"))
     scale = " (log scale)" if axis.get("type") == "log" else ""
     return f"{title}{scale}" if title else ""
@@ -146,7 +147,7 @@ def description(figure: dict[str, Any]) -> str:
         parts.append(f"{len(panels)} panels: {', '.join(panels.values())}.")
     axes = {k[0]: [] for k, _ in _axes(layout)}
     for name, axis in _axes(layout):
-        words = _axis_words(name, axis)
+        words = _axis_words(axis)
         if words and words not in axes[name[0]]:
             axes[name[0]].append(words)
     for letter in ("x", "y"):
@@ -164,9 +165,11 @@ def description(figure: dict[str, Any]) -> str:
 
 
 def _widths(values: Any) -> bool:
-    """Whether x values are widths of a sweep: integers, powers of two, at least two of them."""
+    """Whether x values are widths of a sweep: rising powers of two, at least two of them (a marker
+    line at one width, x = [n, n], is not a sweep)."""
     return (isinstance(values, list) and len(values) >= 2
-            and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 and v & (v - 1) == 0 for v in values))
+            and all(isinstance(v, int) and not isinstance(v, bool) and v > 0 and v & (v - 1) == 0 for v in values)
+            and all(a < b for a, b in zip(values, values[1:])))
 
 
 def _slope_text(slope: float) -> str:
@@ -176,7 +179,7 @@ def _slope_text(slope: float) -> str:
 
 def summary(figure: dict[str, Any]) -> str:
     """One sentence on what the figure shows now: for a sweep over widths, the widths and each measured
-    line's log-log slope against width (dashed theory lines left out); otherwise the subtitle's first
+    line's log-log slope against width (the dashed theory lines left out); otherwise the subtitle's first
     line, where every figure states its key numbers."""
     layout = figure.get("layout") or {}
     panels = _panels(layout)
@@ -186,8 +189,8 @@ def summary(figure: dict[str, Any]) -> str:
         xs, ys = trace.get("x"), trace.get("y")
         xref, yref = trace.get("xaxis") or "x", trace.get("yaxis") or "y"
         x_axis, y_axis = layout.get("xaxis" + xref[1:]) or {}, layout.get("yaxis" + yref[1:]) or {}
-        if (not _widths(xs) or x_axis.get("type") != "log" or y_axis.get("type") != "log"
-                or (trace.get("line") or {}).get("dash")):
+        theory = trace.get("legendgroup") == THEORY or (trace.get("line") or {}).get("dash") == "dash"
+        if theory or not _widths(xs) or x_axis.get("type") != "log" or y_axis.get("type") != "log":
             continue
         points = [(x, y) for x, y in zip(xs, ys or []) if isinstance(y, (int, float)) and y > 0]
         if len(points) < 2:
