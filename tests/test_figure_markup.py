@@ -1,20 +1,16 @@
 """Figure text is typeset once, for every figure: TeX-like subscripts become Plotly <sub>/<sup>. And the
-table that stands in for a figure without JavaScript shows the figure's traces, safely."""
+figure's data table shows the figure's traces, safely."""
 
 from __future__ import annotations
 
-import sys
 from html.parser import HTMLParser
 
 import pytest
 
 import spectral_condition as sc
-from conftest import ROOT
+from spectral_condition import figure_text
 from spectral_condition.plot import plotly_markup, reference_slope
 
-if str(ROOT / "site_src" / "hooks") not in sys.path:
-    sys.path.insert(0, str(ROOT / "site_src" / "hooks"))
-from sitebuild import data_table  # noqa: E402 - no MkDocs needed: the renderer is plain Python
 
 
 @pytest.mark.parametrize("plain, marked", [
@@ -87,38 +83,38 @@ def _parse(html_text: str) -> Cells:
     (1.23456e-7, "1.235e-7"), (2048, "2048"), (16384, "16384"), (0.0, "0"), ("SP", "SP"), ("a<b", "a&lt;b"),
 ])
 def test_table_numbers_have_four_significant_digits(value, text):
-    assert data_table.number(value) == text
+    assert figure_text.number(value) == text
 
 
 def test_table_lists_each_trace_with_missing_values_as_dashes():
     fig = {"data": [{"name": "measured", "x": [1, 2, 4], "y": [0.123456, None, 3.0]},
                     {"y": [5.0]}]}
-    cells = _parse(data_table.table(fig, "Title"))
+    cells = _parse(figure_text.table(fig, "Title"))
     assert cells.rows == [["measured", "x", "1", "2", "4"], ["y", "0.1235", "—", "3"],
                           ["trace 1", "y", "5"]]
-    assert "default parameters" in cells.caption and "JavaScript" in cells.caption
+    assert "x and y values" in cells.caption
     assert "first" not in cells.caption  # nothing was cut
 
 
 def test_table_cuts_to_the_first_traces_and_points_and_says_so():
-    n_traces, n_points = data_table.MAX_TRACES + 3, data_table.MAX_POINTS + 10
+    n_traces, n_points = figure_text.MAX_TRACES + 3, figure_text.MAX_POINTS + 10
     fig = {"data": [{"name": f"t{i}", "x": list(range(n_points)), "y": [float(i)] * n_points}
                     for i in range(n_traces)]}
-    html_text = data_table.table(fig, "Title")
+    html_text = figure_text.table(fig, "Title")
     cells = _parse(html_text)
-    assert cells.tags.count("tbody") == data_table.MAX_TRACES
+    assert cells.tags.count("tbody") == figure_text.MAX_TRACES
     x_rows = [r for r in cells.rows if len(r) > 1 and r[1] == "x"]
-    assert [r[0] for r in x_rows] == [f"t{i} (first {data_table.MAX_POINTS} of {n_points} points)"
-                                      for i in range(data_table.MAX_TRACES)]
-    assert all(r[2:] == [str(k) for k in range(data_table.MAX_POINTS)] for r in x_rows)
-    assert f"first {data_table.MAX_TRACES} of its {n_traces} traces" in cells.caption
-    assert f"first {data_table.MAX_POINTS}" in cells.caption
+    assert [r[0] for r in x_rows] == [f"t{i} (first {figure_text.MAX_POINTS} of {n_points} points)"
+                                      for i in range(figure_text.MAX_TRACES)]
+    assert all(r[2:] == [str(k) for k in range(figure_text.MAX_POINTS)] for r in x_rows)
+    assert f"first {figure_text.MAX_TRACES} of its {n_traces} traces" in cells.caption
+    assert f"first {figure_text.MAX_POINTS}" in cells.caption
 
 
 def test_table_escapes_names_and_keeps_plotlys_sub_and_sup():
     fig = {"data": [{"name": "a < b & c > d <script>alert(1)</script>", "x": [1], "y": [2]},
                     {"name": "n<sub>out</sub> ∝ n<sup>½</sup>", "x": [1], "y": [2]}]}
-    html_text = data_table.table(fig, 'say "<hi>" & go')
+    html_text = figure_text.table(fig, 'say "<hi>" & go')
     assert "a &lt; b &amp; c &gt; d &lt;script&gt;alert(1)&lt;/script&gt;" in html_text
     assert "<script" not in html_text
     assert "n<sub>out</sub> ∝ n<sup>½</sup>" in html_text
@@ -129,5 +125,34 @@ def test_table_escapes_names_and_keeps_plotlys_sub_and_sup():
 
 
 def test_table_box_scrolls_sideways_and_is_keyboard_focusable():
-    html_text = data_table.table({"data": [{"x": [1], "y": [1]}]}, "T")
+    html_text = figure_text.table({"data": [{"x": [1], "y": [1]}]}, "T")
     assert html_text.startswith('<div class="sc-demo__data" role="region" tabindex="0" aria-label="')
+
+
+def _sweep(y_of, dash=None):
+    widths = [16, 32, 64, 128]
+    return {"x": widths, "y": [y_of(n) for n in widths], "name": "measured", "line": {"dash": dash}}
+
+
+def test_summary_gives_each_measured_lines_slope_against_width_and_skips_theory():
+    chosen = {"x": [64, 64], "y": [0.1, 10.0], "name": "chosen width", "line": {"dash": "dot"}}
+    fig = {"data": [_sweep(lambda n: 3.0 * n ** 0.5), dict(_sweep(lambda n: 1.0 / n), name="theory", line={"dash": "dash"}),
+                    chosen, dict(_sweep(lambda n: 2.0 / n), name="falls", line={"dash": "dot"})],
+           "layout": {"xaxis": {"type": "log"}, "yaxis": {"type": "log"}, "title": {"text": "T"}}}
+    assert figure_text.summary(fig) == ("Widths 16 to 128. Slopes against width on log-log axes: "
+                                        "measured 0.50, falls −1.00.")
+
+
+def test_summary_of_a_figure_without_widths_is_its_subtitles_first_line():
+    fig = {"data": [{"x": [0.1, 0.2], "y": [1.0, 2.0], "name": "a"}],
+           "layout": {"xaxis": {"type": "log"}, "yaxis": {"type": "log"},
+                      "title": {"text": "T", "subtitle": {"text": "σ<sub>1</sub> = 1.347;<br>more"}}}}
+    assert figure_text.summary(fig) == "σ₁ = 1.347."
+
+
+def test_description_names_title_axes_and_legend_entries_as_text():
+    fig = {"data": [{"x": [1], "y": [1], "name": "n<sub>out</sub>"}, {"x": [1], "y": [1], "name": "hidden", "showlegend": False}],
+           "layout": {"title": {"text": "‖W‖<sub>*</sub> against width"},
+                      "xaxis": {"type": "log", "title": {"text": "width n"}}, "yaxis": {"title": {"text": "size"}}}}
+    assert figure_text.description(fig) == ("‖W‖_* against width. Horizontal axis: width n (log scale). "
+                                            "Vertical axis: size. Lines and points: nₒᵤₜ.")

@@ -6,6 +6,7 @@ import html
 import json
 
 import spectral_condition as sc
+from spectral_condition import figure_text
 from spectral_condition.notebook import show
 
 
@@ -33,5 +34,9 @@ def test_the_mime_bundle_carries_plotly_json_and_the_sites_element():
     bundle = fig._repr_mimebundle_()
     assert bundle["application/vnd.plotly.v1+json"] == {"data": fig.figure["data"], "layout": fig.figure["layout"]}
     text = bundle["text/html"]
-    assert text.startswith('<div class="sc-figure" data-figure="')
-    assert json.loads(html.unescape(text.split('data-figure="', 1)[1].rsplit('"', 1)[0])) == fig.figure
+    assert '<div class="sc-figure" data-figure="' in text
+    assert json.loads(html.unescape(text.split('data-figure="', 1)[1].split('"', 1)[0])) == fig.figure
+    # Its words and numbers, for readers who do not see the chart.
+    assert 'aria-label="A maps the unit circle to an ellipse"' in text
+    assert html.escape(figure_text.summary(fig.figure).split(";")[0], quote=False) in text
+    assert "<table" in text and "sc-demo__details" in text

@@ -19,10 +19,8 @@ import pytest
 import spectral_condition as sc
 from conftest import PYTHON, ROOT
 from numeric_compare import mismatches
+from spectral_condition import figure_text
 
-if str(ROOT / "site_src" / "hooks") not in sys.path:
-    sys.path.insert(0, str(ROOT / "site_src" / "hooks"))
-from sitebuild import data_table  # noqa: E402 - the table renderer the build itself uses
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CDN_HOSTS = re.compile(r"cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|unpkg\.com|cdn\.plot\.ly|"
@@ -141,35 +139,36 @@ def test_every_experiment_is_on_the_demo_page_with_its_native_figure(built_site)
         assert not bad, f"{p['experiment']}: {bad[:5]}"
 
 
-class NoscriptTables(HTMLParser):
-    """The cells of each demo's <noscript> table: per table, per trace, the row header and its cells."""
+class DataTables(HTMLParser):
+    """The cells of each demo's data table (in its <details>): per table, per trace, the row header
+    and its cells."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tables: list[list[list[tuple[str, list[str]]]]] = []
-        self._in_noscript = False
+        self._in_details = False
         self._cell: list[str] | None = None
         self._row: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag == "noscript":
-            self._in_noscript = True
-        elif self._in_noscript and tag == "table":
+        if tag == "details" and "sc-demo__details" in (dict(attrs).get("class") or ""):
+            self._in_details = True
+        elif self._in_details and tag == "table":
             self.tables.append([])
-        elif self._in_noscript and tag == "tbody":
+        elif self._in_details and tag == "tbody":
             self.tables[-1].append([])
-        elif self._in_noscript and tag == "tr":
+        elif self._in_details and tag == "tr":
             self._row = []
-        elif self._in_noscript and (tag == "td" or (tag == "th" and dict(attrs).get("scope") == "row")):
+        elif self._in_details and (tag == "td" or (tag == "th" and dict(attrs).get("scope") == "row")):
             self._cell = []
 
     def handle_endtag(self, tag):
-        if tag == "noscript":
-            self._in_noscript = False
+        if tag == "details":
+            self._in_details = False
         elif self._cell is not None and tag in ("td", "th"):
             self._row.append("".join(self._cell))
             self._cell = None
-        elif self._in_noscript and tag == "tr":
+        elif self._in_details and tag == "tr":
             self.tables[-1][-1].append((self._row[0], self._row[1:]))
 
     def handle_data(self, data):
@@ -177,17 +176,17 @@ class NoscriptTables(HTMLParser):
             self._cell.append(data)
 
 
-def test_every_demo_has_a_table_of_its_figure_for_readers_without_javascript(built_site):
+def test_every_demo_has_a_table_of_its_figure(built_site):
     text = (built_site / "demos" / "index.html").read_text(encoding="utf-8")
-    parser = NoscriptTables()
+    parser = DataTables()
     parser.feed(text)
     payloads = _demo_payloads(text)
     assert len(parser.tables) == len(payloads) == len(sc.names())
     for table, p in zip(parser.tables, payloads):
         traces = p["figure"]["data"]
-        assert len(table) == min(len(traces), data_table.MAX_TRACES), p["experiment"]
+        assert len(table) == min(len(traces), figure_text.MAX_TRACES), p["experiment"]
         for rows, trace in zip(table, traces):
-            want = [(axis, [data_table.number(v) for v in trace[axis][:data_table.MAX_POINTS]])
+            want = [(axis, [figure_text.number(v) for v in trace[axis][:figure_text.MAX_POINTS]])
                     for axis in ("x", "y") if axis in trace]
             assert rows == want, p["experiment"]
 

@@ -4,6 +4,9 @@ The figure is returned as an object Jupyter displays by its mime bundle: Plotly'
 ``application/vnd.plotly.v1+json`` (which JupyterLab and Jupyter Notebook 7 draw with their Plotly
 renderer) beside ``text/html`` (an element that this project's website draws with its own Plotly.js,
 and that nbconvert's HTML export picks). No plotly import: the figure is already Plotly's JSON.
+
+The HTML holds the figure in words and numbers too (figure_text): named after its title, described in
+a paragraph the website shows to screen readers only, its data table in a disclosure.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import html
 import json
 from typing import Any
 
+from . import figure_text
 from .registry import run_figure
 
 
@@ -23,8 +27,15 @@ class NotebookFigure:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         text = json.dumps(self.figure, allow_nan=False)
+        words = figure_text.describe(self.figure)
+        title = figure_text.plain((self.figure.get("layout", {}).get("title") or {}).get("text")) or "Figure"
+        page = (f'<div class="sc-figure-words" role="group" aria-label="{html.escape(title, quote=True)}">'
+                f'<div class="sc-figure" data-figure="{html.escape(text)}"></div>'
+                f'<p class="sc-visually-hidden" data-search-exclude>{html.escape(words["description"])}</p>'
+                f'<details class="sc-demo__details"><summary>Data table of this figure</summary>{words["table"]}'
+                f"</details></div>")
         return {"application/vnd.plotly.v1+json": {"data": self.figure["data"], "layout": self.figure["layout"]},
-                "text/html": '<div class="sc-figure" data-figure="' + html.escape(text) + '"></div>'}
+                "text/html": page}
 
 
 def show(name: str, params: dict[str, Any]) -> tuple[dict[str, Any], NotebookFigure]:

@@ -5,7 +5,8 @@ Everything crosses as JSON text. A request for a figure is
 ``{"demo": name, "params": {...}, "url": {name: text, ...}}``: ``params`` are values the page's
 controls produced (validated strictly, against the browser budget), ``url`` optional raw text from
 a shared link, coerced to the nearest allowed value with a short note each (the same parsing as the
-command line). The answer is ``{"ok": true, "params", "figure", "notes"}`` or
+command line). The answer is ``{"ok": true, "params", "figure", "text", "notes"}`` (``text``: the
+figure in words and numbers, see :mod:`figure_text`) or
 ``{"ok": false, "kind", "message"}``; a bad parameter is ``kind: "ValueError"``.
 
 :class:`Stream` answers the same request in steps, so that a page shows at once what is already
@@ -20,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import sweeps
+from . import figure_text, sweeps
 from .experiments import get, run_figure, schemas
 from .schema import validate_params
 
@@ -114,7 +115,8 @@ class Stream:
     def _run(self, width: int | None) -> None:
         params = self.params if width is None else {**self.params, "width": width}
         out = run_figure(self.name, params, live=True)
-        self._answer = {"ok": True, "params": out["params"], "figure": out["figure"], "notes": self.notes,
+        self._answer = {"ok": True, "params": out["params"], "figure": out["figure"],
+                        "text": figure_text.describe(out["figure"]), "notes": self.notes,
                         "pending": [w for w in self._targets if w is not None and w > (width or 0)]}
 
     def step(self) -> bool:
@@ -138,7 +140,7 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
     """What a page embeds for one figure: its schema, parameters and the figure computed natively."""
     out = run_figure(name, params)
     return {"experiment": name, "schema": schemas()[name], "controls": controls, "params": out["params"],
-            "figure": out["figure"], "data": out["data"]}
+            "figure": out["figure"], "text": figure_text.describe(out["figure"]), "data": out["data"]}
 
 
 def schemas_json() -> str:

@@ -64,6 +64,9 @@ function segmented(p, id, onInput, help) {
     input.name = p.name;
     input.value = c;
     input.id = `${id}-${i}`;
+    // The name a screen reader speaks: the build's text form, since a label of typeset math alone
+    // leaves the input without one.
+    input.setAttribute("aria-label", (p.choice_labels_text && p.choice_labels_text[i]) || (p.choice_labels && p.choice_labels[i]) || c);
     input.addEventListener("change", () => input.checked && onInput(c));
     const span = document.createElement("span");
     choiceHtml(span, p, i);
@@ -87,6 +90,7 @@ function labelled(p, id, input, help, extra = []) {
   const lab = document.createElement("label");
   lab.htmlFor = id;
   html(lab, p.label_html, labelText(p));
+  input.setAttribute("aria-label", labelText(p)); // the text form: typeset math alone names nothing
   if (help) input.setAttribute("aria-describedby", help.text.id);
   div.append(lab, ...(help ? [help.button] : []), input, ...extra);
   return div;

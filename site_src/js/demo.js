@@ -10,6 +10,7 @@
  * defaults" brings back the figure the build computed, without asking the worker.
  */
 import { buildControl } from "./controls.js";
+import { FigureWords } from "./figure-words.js";
 import { draw } from "./theme.js";
 import { linkValues, scheduleWrite } from "./url-state.js";
 import { cancel, progressText, runtime, send } from "./worker-client.js";
@@ -45,6 +46,7 @@ export class Demo {
     this.uid = ++uid;
     this.chart = root.querySelector(".sc-demo__chart");
     this.status = root.querySelector(".sc-demo__status");
+    this.words = new FigureWords(root);
     draw(this.chart, payload.figure);
     this.buildControls(root.querySelector(".sc-demo__controls"));
   }
@@ -109,6 +111,7 @@ export class Demo {
     this.noteEl.hidden = true;
     this.messageEl.hidden = true;
     this.drawn(this.initial, [], this.figure);
+    this.words.reset();
     scheduleWrite(linkEntries);
   }
 
@@ -192,6 +195,7 @@ export class Demo {
       this.messageEl.hidden = true;
       if (fromLink) this.showNotes(answer.notes);
       this.drawn(answer.params, answer.pending, answer.figure);
+      this.words.show(answer.text, msg.final);
     } else {
       this.showMessage(answer.message, "error");
     }

@@ -17,6 +17,7 @@
  * `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker
  * dropped for a newer one) and `run(root, params)`.
  */
+import { markScrollers } from "./a11y.js";
 import { Demo } from "./demo.js";
 import { renderMath } from "./math.js";
 import { drawEmbeddedFigures } from "./notebook-figures.js";
@@ -47,6 +48,7 @@ function setupDemos(root) {
 
 function setup(root) {
   renderMath(root);
+  markScrollers(root);
   if (!window.Plotly) {
     for (const el of root.querySelectorAll("[data-demo]")) {
       el.dataset.state = "error";

@@ -5,6 +5,8 @@
  * fonts, title lines, legend), which are copied over it on a narrow screen, never computed here.
  */
 
+import { quietChart } from "./a11y.js";
+
 const NARROW = "(max-width: 600px)";
 const TOUCH = "(hover: none)"; // a tap would open the mode bar over the title: touch screens go without
 
@@ -95,6 +97,7 @@ export function draw(el, figure) {
   el.__scFigure = figure; // kept for redrawing in the other palette or layout
   const f = themed(figure);
   return window.Plotly.react(el, f.data, f.layout, plotConfig()).then(() => {
+    quietChart(el);
     // A counter of finished draws: benchmarks and tests wait on it.
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
   });

@@ -14,7 +14,7 @@ JOBS, in the order their events run:
   and a wording the measurement contradicts stops the build.
 * figure_refs: numbers the article's figures in navigation order and turns {{ fig: KEY }} into links.
 * demo_fence: reads a ```demo fence, with errors naming the page.
-* demo_html: renders the fence: the native figure embedded, a data table for readers without JS.
+* demo_html: renders the fence: the native figure embedded, named, described, with its data table.
 * demos_page: ``<!-- all-demos -->`` becomes one demo per registered experiment.
 * reference_tables: the ```exponents, ```tool-checks and ```parameterizations fences.
 * width_change: the ```width-change fence: each layer's factors when the width grows.
@@ -24,7 +24,7 @@ JOBS, in the order their events run:
   and the table of contents.
 * assets: the runtime, Pyodide, Plotly.js and KaTeX, served from the site itself.
 
-Helpers without events: paths (where things are), fences (shared by the fence jobs), data_table,
+Helpers without events: paths (where things are), fences (shared by the fence jobs),
 katex (TeX to HTML and to text, in Node), control_labels (the controls' words as HTML), notation (the
 package's plain-text notation on a page).
 """

@@ -5,7 +5,12 @@ live. The embedded payload is what ``spectral_condition.web.payload`` returns wi
 (the experiment's raw results): the runtime draws from the figure alone, so the page need not carry
 them. Beside it, in data-labels, go the controls' words already typeset (control_labels); a fence
 without a caption gets the experiment's description, its notation written for a page (notation).
-Readers without JavaScript get the figure's numbers as a table (data_table) inside <noscript>.
+
+Every reader gets the figure in words and numbers (the package's figure_text, the same words the
+worker sends with each new answer): the figure is named "Figure N: title" (N counts the page's
+figures), described by a visually hidden paragraph, and holds its data table in a disclosure that
+works with or without JavaScript. A polite live region, empty at first, is where the runtime puts
+the package's one-sentence summary after a control changed the figure.
 """
 
 from __future__ import annotations
@@ -14,10 +19,17 @@ import html
 import json
 from typing import Any
 
-from . import control_labels, data_table, demo_fence, fences, notation, package, package_zip
+from . import control_labels, demo_fence, fences, notation, package, package_zip
 
 # One payload per figure and build, shared by the pages that show the same figure.
 _payloads: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+_figures_on_page = 0
+
+
+def on_page_markdown(markdown_src: str, **kwargs):
+    global _figures_on_page
+    _figures_on_page = 0
+    return markdown_src
 
 
 def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str, Any]:
@@ -31,13 +43,21 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
 
 
 def format_demo(source, language, class_name, options, md, **kwargs) -> str:
+    global _figures_on_page
     spec = demo_fence.parse(source)
     full = payload(spec["name"], spec["params"], spec["controls"])
-    embedded = {k: v for k, v in full.items() if k != "data"}
+    embedded = {k: v for k, v in full.items() if k not in ("data", "text")}  # text: in the markup below
+    text = full["text"]
+    _figures_on_page += 1
+    number = _figures_on_page
     caption = spec["caption"] or notation.inline_html(spec["schema"]["description"], spec["schema"]["params"])
-    title = spec["schema"]["title"]
+    # The title in the package's plain notation (‖W‖_F), as text a screen reader speaks (‖W‖_F → ‖W‖F).
+    title = package.get("spectral_condition.figure_text").plain(
+        package.get("spectral_condition.plot").plotly_markup({"text": spec["schema"]["title"]})["text"])
     attrs = {
         "class": "sc-demo",
+        "aria-label": f"Figure {number}: {title}",
+        "aria-describedby": f"sc-figure-{number}-description",
         "data-demo": spec["name"],
         "data-state": "static",
         "data-version": package_zip.version(),
@@ -52,12 +72,18 @@ def format_demo(source, language, class_name, options, md, **kwargs) -> str:
     if spec["id"]:
         attrs["data-demo-id"] = spec["id"]
     attr_text = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' for k, v in attrs.items())
+    name = html.escape(title)
     return (
         f"<figure {attr_text}>"
-        f'<div class="sc-demo__controls" aria-label="Controls of the figure: {html.escape(title)}"></div>'
+        f'<div class="sc-demo__controls" role="group" aria-label="Controls of figure {number}: {name}"></div>'
         f'<div class="sc-demo__status" role="status" aria-live="polite"></div>'
-        f'<div class="sc-demo__chart" role="img" aria-label="{html.escape(title)}"></div>'
-        f"<noscript>{data_table.table(full['figure'], title)}</noscript>"
+        f'<div class="sc-demo__chart"></div>'
+        f'<p class="sc-demo__description sc-visually-hidden" id="sc-figure-{number}-description" '
+        f'data-search-exclude>'
+        f"{html.escape(text['description'])}</p>"
+        f'<div class="sc-demo__announce sc-visually-hidden" aria-live="polite" data-search-exclude '
+        f'data-summary="{html.escape(text["summary"], quote=True)}"></div>'
+        f'<details class="sc-demo__details"><summary>Data table of figure {number}</summary>{text["table"]}</details>'
         f"<figcaption>{fences.inline_html(caption)}</figcaption>"
         f"</figure>"
     )
