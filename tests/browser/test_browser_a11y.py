@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -179,7 +180,10 @@ def test_a_keyboard_alone_operates_a_figure_reads_its_table_and_hears_what_chang
     page.goto(site_server + "03-activations/")
     wait_state(page, name, "live")
     demo = f'[data-demo="{name}"]'
-    assert root(page, name).get_attribute("aria-label").startswith("Figure 1: ")
+    # Named by its number in the article (the caption starts with the same number) and its title.
+    label = root(page, name).get_attribute("aria-label")
+    number = root(page, name).locator(".sc-figure-number").text_content().strip().rstrip(".")
+    assert re.fullmatch(r"Figure \d+", number) and label.startswith(number + ": "), (label, number)
     described = root(page, name).get_attribute("aria-describedby")
     assert page.locator(f"#{described}").text_content().strip()
 

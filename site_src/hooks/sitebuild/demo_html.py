@@ -7,8 +7,9 @@ them. Beside it, in data-labels, go the controls' words already typeset (control
 without a caption gets the experiment's description, its notation written for a page (notation).
 
 Every reader gets the figure in words and numbers (the package's figure_text, the same words the
-worker sends with each new answer): the figure is named "Figure N: title" (N counts the page's
-figures), described by a visually hidden paragraph, and holds its data table in a disclosure that
+worker sends with each new answer): the figure is named "Figure N: title" (N counts the article's
+figures in navigation order, figure_refs; the caption starts with it and the figure's id is its anchor),
+described by a visually hidden paragraph, and holds its data table in a disclosure that
 works with or without JavaScript. A polite live region, empty at first, is where the runtime puts
 the package's one-sentence summary after a control changed the figure.
 """
@@ -19,17 +20,10 @@ import html
 import json
 from typing import Any
 
-from . import control_labels, demo_fence, fences, notation, package, package_zip
+from . import control_labels, demo_fence, fences, figure_refs, notation, package, package_zip
 
 # One payload per figure and build, shared by the pages that show the same figure.
 _payloads: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
-_figures_on_page = 0
-
-
-def on_page_markdown(markdown_src: str, **kwargs):
-    global _figures_on_page
-    _figures_on_page = 0
-    return markdown_src
 
 
 def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str, Any]:
@@ -43,18 +37,17 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
 
 
 def format_demo(source, language, class_name, options, md, **kwargs) -> str:
-    global _figures_on_page
     spec = demo_fence.parse(source)
     full = payload(spec["name"], spec["params"], spec["controls"])
     embedded = {k: v for k, v in full.items() if k not in ("data", "text")}  # text: in the markup below
     text = full["text"]
-    _figures_on_page += 1
-    number = _figures_on_page
+    number, anchor = figure_refs.next_figure()
     caption = spec["caption"] or notation.inline_html(spec["schema"]["description"], spec["schema"]["params"])
     # The title in the package's plain notation (‖W‖_F), as text a screen reader speaks (‖W‖_F → ‖W‖F).
     title = package.get("spectral_condition.figure_text").plain(
         package.get("spectral_condition.plot").plotly_markup({"text": spec["schema"]["title"]})["text"])
     attrs = {
+        "id": anchor,
         "class": "sc-demo",
         "aria-label": f"Figure {number}: {title}",
         "aria-describedby": f"sc-figure-{number}-description",
@@ -84,7 +77,8 @@ def format_demo(source, language, class_name, options, md, **kwargs) -> str:
         f'<div class="sc-demo__announce sc-visually-hidden" aria-live="polite" data-search-exclude '
         f'data-summary="{html.escape(text["summary"], quote=True)}"></div>'
         f'<details class="sc-demo__details"><summary>Data table of figure {number}</summary>{text["table"]}</details>'
-        f"<figcaption>{fences.inline_html(caption)}</figcaption>"
+        f'<figcaption><strong class="sc-figure-number">Figure {number}.</strong> '
+        f"{fences.inline_html(caption)}</figcaption>"
         f"</figure>"
     )
 

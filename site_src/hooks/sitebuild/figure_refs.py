@@ -1,10 +1,11 @@
 """Figure numbers and references: every ```` ```demo ```` fence of the article is numbered in the order of
-the navigation (Figure 1, 2, …), its caption starts with its number, and ``{{ fig: KEY }}`` in a page
-becomes a link "Figure N" to it, on any page.
+the navigation (Figure 1, 2, …), and ``{{ fig: KEY }}`` in a page becomes a link "Figure N" to it, on
+any page. demo_html asks :func:`next_figure` for the number and anchor of each fence it renders.
 
 KEY is the fence's ``id`` if it has one, else its experiment's name (a second fence of the same
-experiment on a page without an id is KEY-2). A reference to a key no fence has stops the build. The
-anchor of a figure is ``fig-KEY``.
+experiment on a page without an id is KEY-2); a key on several pages refers to its first figure. A reference to a key no fence has stops the build. The
+anchor of a figure is ``fig-KEY``. Figures outside the navigation's pages (the page of all live
+figures) count on their own page only.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from mkdocs.exceptions import PluginError
 
 FENCE = re.compile(r"^```demo[ \t]*\n(?P<body>.*?)^```", re.M | re.S)
 REF = re.compile(r"\{\{\s*fig\s*:\s*(?P<key>[A-Za-z0-9_~-]+)\s*\}\}")
-FIGURE_TAG = re.compile(r'<figure class="sc-demo"')
-CAPTION = re.compile(r"<figcaption>")
 
-_numbers: dict[str, tuple[int, str]] = {}  # key -> (number, page src path)
-_page_keys: dict[str, list[str]] = {}  # page src path -> its figures' keys, in order
+_numbers: dict[str, tuple[int, str]] = {}  # key -> (number, page src path) of its first figure
+_page_figures: dict[str, list[tuple[int, str]]] = {}  # page src path -> its (number, key), in order
+_current = {"page": "", "index": 0}
 
 
 class FigureRefError(PluginError):
@@ -51,22 +51,22 @@ def _keys(markdown: str) -> list[str]:
 
 def on_config(config, **kwargs):
     _numbers.clear()
-    _page_keys.clear()
+    _page_figures.clear()
     docs = Path(config["docs_dir"])
     n = 0
     for page in _nav_pages(config.get("nav")):
         path = docs / page
         if not path.exists():
             continue
-        keys = _keys(path.read_text(encoding="utf-8"))
-        _page_keys[page] = keys
-        for key in keys:
+        _page_figures[page] = []
+        for key in _keys(path.read_text(encoding="utf-8")):
             n += 1
             _numbers.setdefault(key, (n, page))
+            _page_figures[page].append((n, key))
     return config
 
 
-def _link(key: str, page: str, current: str) -> str:
+def _link(key: str, current: str) -> str:
     if key not in _numbers:
         raise FigureRefError(f"{current}: {{{{ fig: {key} }}}} names no figure (known: {', '.join(sorted(_numbers))})")
     number, target = _numbers[key]
@@ -77,19 +77,16 @@ def _link(key: str, page: str, current: str) -> str:
 
 def on_page_markdown(markdown_src: str, page, config, files, **kwargs):
     current = page.file.src_uri
+    _current.update(page=current, index=0)
     return REF.sub(lambda m: _link(m.group("key"), current), markdown_src)
 
 
-def on_page_content(html: str, page, config, files, **kwargs):
-    keys = iter(_page_keys.get(page.file.src_uri, []))
-    out, pos = [], 0
-    for fig in FIGURE_TAG.finditer(html):
-        key = next(keys, None)
-        if key is None or key not in _numbers or _numbers[key][1] != page.file.src_uri:
-            continue
-        number = _numbers[key][0]
-        cap = CAPTION.search(html, fig.end())
-        out += [html[pos:fig.start()], f'<figure id="fig-{key}" class="sc-demo"',
-                html[fig.end():cap.end()], f'<strong class="sc-figure-number">Figure {number}.</strong> ']
-        pos = cap.end()
-    return "".join(out) + html[pos:]
+def next_figure() -> tuple[int, str]:
+    """(number, anchor) of the next demo fence rendered on the current page."""
+    figures = _page_figures.get(_current["page"], [])
+    i = _current["index"]
+    _current["index"] = i + 1
+    if i < len(figures):
+        number, key = figures[i]
+        return number, f"fig-{key}"
+    return i + 1, f"fig-{i + 1}"
