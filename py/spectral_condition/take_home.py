@@ -1,0 +1,67 @@
+"""What a reader takes home from a figure: the command that reproduces it natively, and the numbers
+it plots as CSV and JSON, all from the figure as drawn (its parameters and its own traces).
+
+The numbers come from the figure dict's traces, point by point, exactly as Plotly plots them; the
+page's table for readers without JavaScript lists the same :func:`series`. Standard library only:
+the browser's worker composes these too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shlex
+from typing import Any
+
+from .registry import get
+
+AXES = ("x", "y")
+
+
+def series(figure: dict[str, Any]) -> list[tuple[str, dict[str, list[Any]]]]:
+    """Each trace's name (Plotly's "trace i" when unnamed) and its x and y values that are lists."""
+    out = []
+    for i, trace in enumerate(figure.get("data") or []):
+        name = trace.get("name")
+        label = f"trace {i}" if name is None or name == "" else str(name)
+        out.append((label, {k: trace[k] for k in AXES if isinstance(trace.get(k), list)}))
+    return out
+
+
+def command(name: str, params: dict[str, Any]) -> str:
+    """``python -m spectral_condition run NAME key=value …`` for every parameter, in schema order,
+    each value written as the command line parses it back (``Param.parse``)."""
+    words = ["python", "-m", "spectral_condition", "run", name]
+    for p in get(name).params:
+        value = params[p.name]
+        text = repr(value) if isinstance(value, float) else str(value)
+        words.append(f"{p.name}={text}")
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def csv_text(figure: dict[str, Any]) -> str:
+    """One row per plotted point: trace, point index, x, y (empty where a trace has no value)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["trace", "point", *AXES])
+    for label, values in series(figure):
+        points = max((len(v) for v in values.values()), default=0)
+        for i in range(points):
+            row = [values[k][i] if k in values and i < len(values[k]) else None for k in AXES]
+            writer.writerow([label, i, *("" if v is None else repr(v) if isinstance(v, float) else v for v in row)])
+    return buffer.getvalue()
+
+
+def json_text(name: str, params: dict[str, Any], figure: dict[str, Any], edited: bool = False) -> str:
+    """The experiment, its parameters, its command (None for edited code: the package's command
+    would not run the edit) and every trace's values."""
+    doc = {"experiment": name, "params": params, "command": None if edited else command(name, params),
+           "edited": edited, "traces": [{"name": label, **values} for label, values in series(figure)]}
+    return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)
+
+
+def exports(name: str, params: dict[str, Any], figure: dict[str, Any], edited: bool = False) -> dict[str, Any]:
+    """All three for one figure as drawn: what the page's downloads offer."""
+    return {"command": None if edited else command(name, params), "csv": csv_text(figure),
+            "json": json_text(name, params, figure, edited)}
