@@ -1,5 +1,6 @@
-"""What a reader takes home from a figure: the command that reproduces it natively, and the numbers
-it plots as CSV and JSON, all from the figure as drawn (its parameters and its own traces).
+"""What a reader takes home from a figure: the command that reproduces it natively, a notebook that
+does the same, and the numbers it plots as CSV and JSON, all from the figure as drawn (its
+parameters and its own traces).
 
 The numbers come from the figure dict's traces, point by point, exactly as Plotly plots them; the
 page's table for readers without JavaScript lists the same :func:`series`. Standard library only:
@@ -61,7 +62,25 @@ def json_text(name: str, params: dict[str, Any], figure: dict[str, Any], edited:
     return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)
 
 
+def notebook_text(name: str, params: dict[str, Any]) -> str:
+    """A Jupyter notebook (nbformat 4) that runs the experiment with these parameters and shows it."""
+    exp = get(name)
+    cells = [
+        {"cell_type": "markdown", "id": "about", "metadata": {},
+         "source": [f"# {exp.title}\n", "\n", f"`{name}` with the parameters of the figure on the site; the same as\n",
+                    f"`{command(name, params)}`. Needs `pip install -e \".[notebook]\"` in the repository."]},
+        {"cell_type": "code", "id": "figure", "execution_count": None, "metadata": {}, "outputs": [],
+         "source": ["from spectral_condition.notebook import show\n", "\n",
+                    f"data, fig = show({name!r}, {params!r})\n", "fig"]},
+    ]
+    doc = {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+           "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(doc, indent=1, ensure_ascii=False)
+
+
 def exports(name: str, params: dict[str, Any], figure: dict[str, Any], edited: bool = False) -> dict[str, Any]:
-    """All three for one figure as drawn: what the page's downloads offer."""
+    """All of them for one figure as drawn: what the page's downloads offer. Edited code has no
+    command and no notebook: both run the package's code, not the edit."""
     return {"command": None if edited else command(name, params), "csv": csv_text(figure),
-            "json": json_text(name, params, figure, edited)}
+            "json": json_text(name, params, figure, edited),
+            "notebook": None if edited else notebook_text(name, params)}

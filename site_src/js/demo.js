@@ -30,6 +30,8 @@ export class Demo {
     this.version = root.dataset.version || "0";
     this.initial = Object.assign({}, payload.params); // what the build computed: the defaults
     this.figure = payload.figure;
+    this.builtExports = payload.exports; // the command, CSV, JSON and notebook of the built figure
+    this.exports = payload.exports; // ... and of the figure on screen
     this.params = Object.assign({}, payload.params);
     this.shown = Object.assign({}, payload.params); // the parameters of the figure on screen
     // Each parameter with its words as the build typeset them (label_html, help_html, …).
@@ -108,7 +110,7 @@ export class Demo {
     this.setBusy(false);
     this.noteEl.hidden = true;
     this.messageEl.hidden = true;
-    this.drawn(this.initial, [], this.figure);
+    this.drawn(this.initial, [], this.figure, this.builtExports);
     scheduleWrite(linkEntries);
   }
 
@@ -191,14 +193,15 @@ export class Demo {
       }
       this.messageEl.hidden = true;
       if (fromLink) this.showNotes(answer.notes);
-      this.drawn(answer.params, answer.pending, answer.figure);
+      this.drawn(answer.params, answer.pending, answer.figure, answer.exports);
     } else {
       this.showMessage(answer.message, "error");
     }
     if (fromLink && msg.final) scheduleWrite(linkEntries);
   }
 
-  drawn(params, pending, figure) {
+  drawn(params, pending, figure, exports) {
+    this.exports = exports;
     this.shown = Object.assign({}, params);
     this.root.dataset.params = JSON.stringify(params);
     this.root.dataset.pending = JSON.stringify(pending);

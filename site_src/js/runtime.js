@@ -17,6 +17,7 @@
  * `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker
  * dropped for a newer one) and `run(root, params)`.
  */
+import { attachCodeTools } from "./code-panel.js";
 import { Demo } from "./demo.js";
 import { renderMath } from "./math.js";
 import { drawEmbeddedFigures } from "./notebook-figures.js";
@@ -42,6 +43,7 @@ function setupDemos(root) {
     }
     el.__scDemo = demo;
     adopt(demo);
+    attachCodeTools(demo);
   }
 }
 

@@ -1,10 +1,12 @@
 """The figure as a table of numbers, for readers without JavaScript.
 
 Made from the figure dict's own traces, so it lists exactly what the chart plots: one row group per
-trace, its name, then a row of its x values and a row of its y values, points across. It stays small
+trace, its name, then a row of its x values and a row of its y values, points across. The traces'
+names and values are read by the package's ``take_home.series``, which also writes a figure's CSV
+and JSON downloads: the table and the downloads list the same numbers. It stays small
 on any page (the first MAX_TRACES traces and MAX_POINTS points of each, saying so when it cuts) and
 scrolls sideways in a box of its own, focusable so a keyboard can scroll it, instead of widening a
-phone's page. Plain standard library: the unit tests call it without MkDocs.
+phone's page. No MkDocs: the unit tests call it directly.
 """
 
 from __future__ import annotations
@@ -37,18 +39,16 @@ def number(value: Any) -> str:
     return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-06 reads better as 1.5e-6
 
 
-def trace_name(trace: dict[str, Any], index: int) -> str:
-    name = trace.get("name")
-    if name is None or name == "":
-        return f"trace {index}"  # what Plotly's legend calls an unnamed trace
-    text = html.escape(str(name), quote=False)
+def trace_name(label: str) -> str:
+    """A trace's label as HTML: Plotly's few markup tags kept, anything else shown as text."""
+    text = html.escape(label, quote=False)
     return _BREAK.sub(" ", _MARKUP.sub(r"<\1>", text))
 
 
-def _trace_rows(trace: dict[str, Any], index: int) -> str:
-    axes = [(key, trace[key]) for key in ("x", "y") if isinstance(trace.get(key), list)]
-    points = max((len(values) for _, values in axes), default=0)
-    name = trace_name(trace, index)
+def _trace_rows(label: str, values: dict[str, list[Any]]) -> str:
+    axes = list(values.items())
+    points = max((len(v) for _, v in axes), default=0)
+    name = trace_name(label)
     if points > MAX_POINTS:
         name += f' <span class="sc-demo__cut">(first {MAX_POINTS} of {points} points)</span>'
     if not axes:
@@ -63,16 +63,18 @@ def _trace_rows(trace: dict[str, Any], index: int) -> str:
 
 def table(figure: dict[str, Any], title: str) -> str:
     """The HTML of the table of ``figure`` (a Plotly figure dict), labelled with ``title``."""
-    traces = list(figure.get("data") or [])
+    from spectral_condition.take_home import series  # the copy the build imported (sitebuild.package)
+
+    traces = series(figure)
     shown = traces[:MAX_TRACES]
     caption = ("The data of this figure at its default parameters, each trace's x and y values; "
                "the live figure needs JavaScript.")
     if len(traces) > len(shown):
         caption += f" Only the first {len(shown)} of its {len(traces)} traces are listed."
-    longest = max((len(t.get(k) or []) for t in shown for k in ("x", "y") if isinstance(t.get(k), list)), default=0)
+    longest = max((len(v) for _, values in shown for v in values.values()), default=0)
     if longest > MAX_POINTS:
         caption += f" Traces of more than {MAX_POINTS} points show their first {MAX_POINTS}."
-    body = "".join(_trace_rows(t, i) for i, t in enumerate(shown))
+    body = "".join(_trace_rows(label, values) for label, values in shown)
     label = html.escape(f"Data of the figure: {title}", quote=True)
     # data-search-exclude: Material's search index gets the page's prose, not a few hundred numbers.
     return (f'<div class="sc-demo__data" role="region" tabindex="0" aria-label="{label}" data-search-exclude>'
