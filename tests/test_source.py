@@ -47,7 +47,7 @@ def test_unedited_source_draws_the_packages_figure(name):
     assert answer["figure"] == sc.run_figure(name, answer["params"], live=True)["figure"]
 
 
-def test_an_edited_helper_in_another_module_changes_the_figure():
+def test_an_edited_point_function_changes_the_figure():
     name = "spectral_norm_scaling"
     params = {**small(name), "init": "spectral"}
     text = source.experiment_source(name)
@@ -78,6 +78,16 @@ def test_an_edited_helper_of_the_norms_module_is_what_the_experiment_calls():
     edited, line = _insert_after_docstring(text, "spectral_norm", "    raise RuntimeError('edited norm')")
     answer = web.run_source(name, small(name), edited)
     assert not answer["ok"] and "edited norm" in answer["message"] and answer["line"] == line
+
+
+def test_an_edited_function_imported_by_name_is_what_its_importer_calls():
+    # weights.py calls layer_scaling, imported with `from ..parameterizations import layer_scaling`.
+    name = "spectral_norm_scaling"
+    text = source.experiment_source(name)
+    assert "# ── spectral_condition.parameterizations ──" in text
+    edited, line = _insert_after_docstring(text, "layer_scaling", "    raise RuntimeError('edited rule')")
+    answer = web.run_source(name, {**small(name), "init": "spectral"}, edited)
+    assert not answer["ok"] and "edited rule" in answer["message"] and answer["line"] == line
 
 
 def test_syntax_and_runtime_errors_name_their_line():

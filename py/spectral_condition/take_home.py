@@ -59,7 +59,7 @@ def json_text(name: str, params: dict[str, Any], figure: dict[str, Any], edited:
     would not run the edit) and every trace's values."""
     doc = {"experiment": name, "params": params, "command": None if edited else command(name, params),
            "edited": edited, "traces": [{"name": label, **values} for label, values in series(figure)]}
-    return json.dumps(doc, indent=1, ensure_ascii=False, allow_nan=False)
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
 def notebook_text(name: str, params: dict[str, Any]) -> str:
