@@ -41,3 +41,20 @@ def test_downloaded_notebook_shows_its_figures_in_jupyter(path, monkeypatch, tmp
             go.Figure(spec)  # raises on a property Plotly does not know
             assert spec["data"], f"{path.name}: a figure with no traces"
     assert figures, f"{path.name}: no figure output at all"
+
+
+def test_a_figures_notebook_download_runs_in_jupyter_and_shows_that_figure(monkeypatch, tmp_path):
+    import spectral_condition as sc
+    from spectral_condition import take_home
+
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT / "py"), os.environ.get("PYTHONPATH", "")]))
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    name = "stable_rank"
+    params = {**sc.defaults(name), "width": 128, "seed": 2}
+    nb = nbformat.reads(take_home.notebook_text(name, params), as_version=4)
+    nbformat.validate(nb)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = [out["data"][PLOTLY] for cell in nb.cells for out in cell.get("outputs", []) if PLOTLY in out.get("data", {})]
+    assert len(shown) == 1
+    want = sc.run_figure(name, params)["figure"]
+    assert shown[0] == {"data": want["data"], "layout": want["layout"]}

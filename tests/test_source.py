@@ -32,7 +32,7 @@ def small(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_source_holds_the_compute_function_and_its_helpers_verbatim(name):
+def test_source_holds_the_compute_function_and_the_functions_it_calls_verbatim(name):
     text = source.experiment_source(name)
     for fn in source.functions(name):
         assert inspect.getsource(fn).rstrip("\n") in text, f"{fn.__qualname__} is not shown as written"
@@ -51,9 +51,9 @@ def test_an_edited_point_function_changes_the_figure():
     name = "spectral_norm_scaling"
     params = {**small(name), "init": "spectral"}
     text = source.experiment_source(name)
-    helper = "    return {\"sigma\": sigma, \"measured\""
-    assert helper in text
-    # The target line is drawn from the helper's "target" column: multiply it by 3 in the text.
+    point = "    return {\"sigma\": sigma, \"measured\""
+    assert point in text
+    # The target line is drawn from the point function's "target" column: multiply it by 3 in the text.
     edited = text.replace('"target": float(np.sqrt(n_out / n_in))', '"target": 3 * float(np.sqrt(n_out / n_in))')
     assert edited != text
     before = web.run_source(name, params, text)["figure"]["data"][2]["y"]
@@ -71,7 +71,7 @@ def _insert_after_docstring(text, function, line):
     return "\n".join(lines[:at] + [line] + lines[at:]), at + 1
 
 
-def test_an_edited_helper_of_the_norms_module_is_what_the_experiment_calls():
+def test_an_edited_function_of_the_norms_module_is_what_the_experiment_calls():
     name = "spectral_norm_scaling"
     text = source.experiment_source(name)
     assert "# ── spectral_condition.norms ──" in text

@@ -5,7 +5,7 @@ to run an edited version of that text against the package.
 The text is a sequence of sections, one per module, each opened by a line ``# ── <module> ──``; a
 section holds that module's functions in file order. Running edited text executes each section in a
 fresh copy of its module's namespace, so the code finds the same names the package's code finds, and
-rewires the copies to call each other: an edited helper is what the edited experiment calls. Modules
+rewires the copies to call each other: an edited function is what the edited experiment calls. Modules
 outside the text (the registry, the figure building blocks, NumPy) are the package's own.
 
 Standard library only: the browser's worker runs edited code with this module too.
@@ -39,7 +39,7 @@ def _package_function(obj: Any) -> bool:
 
 
 def _called(fn: Callable[..., Any]) -> list[Callable[..., Any]]:
-    """The package functions that ``fn``'s body names: ``helper(...)`` or ``module.helper(...)``."""
+    """The package functions that ``fn``'s body names: ``f(...)`` or ``module.f(...)``."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     body = ast.Module(body=tree.body[0].body, type_ignores=[])  # not the decorator's arguments
     names = fn.__globals__

@@ -198,7 +198,11 @@ def test_csv_holds_the_charts_numbers_and_the_command_reproduces_them_natively(p
     doc = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert doc["params"] == shown_params(page, name)
 
-    command = take.locator(".sc-take__command").inner_text()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    take.locator('[data-get="copy"]').click()
+    page.wait_for_function("el => el.textContent.includes('copied')", arg=take.locator(".sc-take__copied").element_handle())
+    command = page.evaluate("navigator.clipboard.readText()")
+    assert command == take.locator(".sc-take__command").inner_text()
     words = shlex.split(command)
     assert words[:5] == ["python", "-m", "spectral_condition", "run", name]
     done = subprocess.run([sys.executable, *words[1:], "--json"], capture_output=True, text=True, check=True,
