@@ -91,6 +91,7 @@ class CodePanel {
     this.bar.append(this.editButton, this.runButton, this.stopButton, this.resetButton, this.statusEl);
     this.errorEl = document.createElement("p");
     this.errorEl.className = "sc-code__error";
+    this.errorEl.setAttribute("role", "alert"); // read out as it appears, beside the editor
     this.errorEl.hidden = true;
     this.view = document.createElement("div");
     this.view.className = "sc-code__view";

@@ -24,7 +24,7 @@ from . import package
 from .paths import NODE, ROOT, SITE_SRC
 
 CODE_DIR = "assets/code"
-EDITOR_SOURCE = SITE_SRC / "editor" / "editor.js"
+EDITOR_SOURCE = SITE_SRC / "editor" / "editor.js"  # its folder is in paths.bundled_sources
 EDITOR_BUNDLE = ROOT / "build" / "editor" / "code-editor.js"
 EDITOR_URI = "assets/vendor/codemirror/code-editor.js"
 
