@@ -192,9 +192,10 @@ def test_every_demo_has_a_table_of_its_figure(built_site):
 
 
 def test_demo_payloads_carry_no_raw_data(built_site):
-    # The runtime draws from the figure; the experiment's raw results stay out of the page.
+    # The runtime draws from the figure; the experiment's raw results stay out of the page. The
+    # exports are the figure's own numbers and command, for its downloads.
     for p in _demo_payloads((built_site / "demos" / "index.html").read_text(encoding="utf-8")):
-        assert set(p) == {"experiment", "schema", "controls", "params", "figure"}
+        assert set(p) == {"experiment", "schema", "controls", "params", "figure", "exports"}
 
 
 def test_every_demo_in_the_article_embeds_the_native_figure(built_site):

@@ -43,18 +43,29 @@ def number(value: Any) -> str:
     return f"{mantissa}e{int(exponent)}" if e else text  # 1.5e-06 reads better as 1.5e-6
 
 
-def trace_name(trace: dict[str, Any], index: int) -> str:
-    name = trace.get("name")
-    if name is None or name == "":
-        return f"trace {index}"  # what Plotly's legend calls an unnamed trace
-    text = html.escape(str(name), quote=False)
-    return _BREAK.sub(" ", _MARKUP.sub(r"<\1>", text))
+AXES = ("x", "y")  # the coordinates a trace plots, in the order tables and downloads list them
 
 
-def _trace_rows(trace: dict[str, Any], index: int) -> str:
-    axes = [(key, trace[key]) for key in ("x", "y") if isinstance(trace.get(key), list)]
-    points = max((len(values) for _, values in axes), default=0)
-    name = trace_name(trace, index)
+def series(figure: dict[str, Any]) -> list[tuple[str, dict[str, list[Any]]]]:
+    """Each trace's label (Plotly's "trace i" when unnamed) and its x and y values that are lists: the
+    numbers the chart plots, as the data table, the CSV and the JSON downloads list them."""
+    out = []
+    for i, trace in enumerate(figure.get("data") or []):
+        name = trace.get("name")
+        label = f"trace {i}" if name is None or name == "" else str(name)
+        out.append((label, {k: trace[k] for k in AXES if isinstance(trace.get(k), list)}))
+    return out
+
+
+def trace_name(label: str) -> str:
+    """A trace's label as HTML: Plotly's few markup tags kept, anything else shown as text."""
+    return _BREAK.sub(" ", _MARKUP.sub(r"<\1>", html.escape(label, quote=False)))
+
+
+def _trace_rows(label: str, values: dict[str, list[Any]]) -> str:
+    axes = list(values.items())
+    points = max((len(v) for _, v in axes), default=0)
+    name = trace_name(label)
     if points > MAX_POINTS:
         name += f' <span class="sc-demo__cut">(first {MAX_POINTS} of {points} points)</span>'
     if not axes:
@@ -69,15 +80,15 @@ def _trace_rows(trace: dict[str, Any], index: int) -> str:
 
 def table(figure: dict[str, Any], title: str) -> str:
     """The HTML of the table of ``figure`` (a Plotly figure dict), labelled with ``title``."""
-    traces = list(figure.get("data") or [])
+    traces = series(figure)
     shown = traces[:MAX_TRACES]
     caption = "The numbers this figure plots: each trace's x and y values."
     if len(traces) > len(shown):
         caption += f" Only the first {len(shown)} of its {len(traces)} traces are listed."
-    longest = max((len(t.get(k) or []) for t in shown for k in ("x", "y") if isinstance(t.get(k), list)), default=0)
+    longest = max((len(v) for _, values in shown for v in values.values()), default=0)
     if longest > MAX_POINTS:
         caption += f" Traces of more than {MAX_POINTS} points show their first {MAX_POINTS}."
-    body = "".join(_trace_rows(t, i) for i, t in enumerate(shown))
+    body = "".join(_trace_rows(label, values) for label, values in shown)
     label = html.escape(f"Data of the figure: {title}", quote=True)
     # data-search-exclude: Material's search index gets the page's prose, not a few hundred numbers.
     return (f'<div class="sc-demo__data" role="region" tabindex="0" aria-label="{label}" data-search-exclude>'
@@ -155,8 +166,8 @@ def description(figure: dict[str, Any]) -> str:
             parts.append(f"Horizontal axis: {'; '.join(axes[letter])}." if letter == "x"
                          else f"Vertical axis: {'; '.join(axes[letter])}.")
     names = []
-    for i, trace in enumerate(figure.get("data") or []):
-        name = plain(trace_name(trace, i))
+    for trace, (label, _) in zip(figure.get("data") or [], series(figure)):
+        name = plain(trace_name(label))
         if trace.get("showlegend", True) is not False and name not in names:
             names.append(name)
     if names:
@@ -185,7 +196,7 @@ def summary(figure: dict[str, Any]) -> str:
     panels = _panels(layout)
     widths: set[int] = set()
     slopes = []
-    for i, trace in enumerate(figure.get("data") or []):
+    for trace, (label, _) in zip(figure.get("data") or [], series(figure)):
         xs, ys = trace.get("x"), trace.get("y")
         xref, yref = trace.get("xaxis") or "x", trace.get("yaxis") or "y"
         x_axis, y_axis = layout.get("xaxis" + xref[1:]) or {}, layout.get("yaxis" + yref[1:]) or {}
@@ -197,7 +208,7 @@ def summary(figure: dict[str, Any]) -> str:
             continue
         widths.update(x for x, _ in points)
         panel = panels.get(xref) if len(panels) > 1 else None
-        name = plain(trace_name(trace, i))
+        name = plain(trace_name(label))
         slope = loglog_slope([x for x, _ in points], [y for _, y in points])
         slopes.append(f"{panel + ' ' if panel else ''}{name} {_slope_text(slope)}")
     if slopes:

@@ -43,6 +43,18 @@ def known_only() -> Iterator[None]:
         _known_only[0] = False
 
 
+@contextmanager
+def isolated() -> Iterator[None]:
+    """Within this block, sweeps start from an empty cache and leave the shared one as it was: for
+    edited code, whose points may differ from the package's under the same function names."""
+    global _points
+    shared, _points = _points, OrderedDict()
+    try:
+        yield
+    finally:
+        _points = shared
+
+
 def points(fn: Callable[..., Any], widths: list[int], **params: Any) -> list[Any]:
     """[fn(n, **params) for n in widths], computing only the points not already known."""
     out = []

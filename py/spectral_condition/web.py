@@ -7,7 +7,11 @@ controls produced (validated strictly, against the browser budget), ``url`` opti
 a shared link, coerced to the nearest allowed value with a short note each (the same parsing as the
 command line). The answer is ``{"ok": true, "params", "figure", "text", "notes"}`` (``text``: the
 figure in words and numbers, see :mod:`figure_text`) or
-``{"ok": false, "kind", "message"}``; a bad parameter is ``kind: "ValueError"``.
+``{"ok": false, "kind", "message"}``; a bad parameter is ``kind: "ValueError"``. An answer with a
+figure carries ``exports``: the command, CSV and JSON of that figure as drawn (``take_home``).
+
+A request with ``"source"`` runs a reader's edited text of the experiment's code (``source``) for the
+parameters, in one step and with a width cache of its own; a failure names its ``line`` in that text.
 
 :class:`Stream` answers the same request in steps, so that a page shows at once what is already
 known and a newer request can stop an older one between steps (Python in the worker cannot be
@@ -21,11 +25,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import figure_text, sweeps
+from . import figure_text, source, sweeps, take_home
 from .experiments import get, run_figure, schemas
+from .registry import figure, result_of
 from .schema import validate_params
 
-__all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files"]
+__all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files", "run_source"]
 
 # Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
 # notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
@@ -58,10 +63,33 @@ def handle(request_json: str) -> str:
     return stream.answer()
 
 
-def _failure(e: Exception) -> dict[str, Any]:
+def _failure(e: BaseException) -> dict[str, Any]:
     if isinstance(e, ValueError):
         return {"ok": False, "kind": "ValueError", "message": str(e)}
     return {"ok": False, "kind": type(e).__name__, "message": f"{type(e).__name__}: {e}"}
+
+
+def run_source(name: str, params: dict[str, Any], text: str) -> dict[str, Any]:
+    """The answer for experiment ``name`` computed by ``text``, a reader's edit of
+    ``source.experiment_source(name)``; ``params`` are validated against the browser budget first.
+
+    A failure of the text is ``{"ok": false, "kind", "message", "line"}``, ``line`` counting from 1
+    in ``text`` (None when the error arose outside it). Never raises (but for the worker's own death).
+    """
+    try:
+        clean = validate_params(get(name).params, params, name, live=True)
+    except Exception as e:  # noqa: BLE001 - the page shows any failure next to the editor
+        return {**_failure(e), "line": None}
+    try:
+        compute = source.load(name, text)
+        # Its own cache: the edit may change what a width's point is, under the package's names.
+        with sweeps.isolated():
+            result = result_of(name, clean, compute(**clean))
+        fig = figure(result)
+    except Exception as e:  # noqa: BLE001
+        return {**_failure(e), "line": source.error_line(e)}
+    return {"ok": True, "params": clean, "figure": fig, "text": figure_text.describe(fig), "notes": [],
+            "pending": [], "edited": True, "exports": take_home.exports(name, clean, fig, edited=True)}
 
 
 class Stream:
@@ -75,9 +103,14 @@ class Stream:
     def __init__(self, request_json: str) -> None:
         self._answer: dict[str, Any] | None = None
         self._targets: list[int | None] = []
+        self._source: str | None = None
         try:
             request = json.loads(request_json)
             self.name = request["demo"]
+            if request.get("source") is not None:
+                self._source, self.params = str(request["source"]), request.get("params") or {}
+                self._targets = [None]
+                return
             exp = get(self.name)
             params, self.notes = coerce_url(self.name, request.get("params") or {}, request.get("url") or {})
             self.params = validate_params(exp.params, params, self.name, live=True)
@@ -113,11 +146,15 @@ class Stream:
             return
 
     def _run(self, width: int | None) -> None:
+        if self._source is not None:
+            self._answer = run_source(self.name, self.params, self._source)
+            return
         params = self.params if width is None else {**self.params, "width": width}
         out = run_figure(self.name, params, live=True)
         self._answer = {"ok": True, "params": out["params"], "figure": out["figure"],
                         "text": figure_text.describe(out["figure"]), "notes": self.notes,
-                        "pending": [w for w in self._targets if w is not None and w > (width or 0)]}
+                        "pending": [w for w in self._targets if w is not None and w > (width or 0)],
+                        "exports": take_home.exports(self.name, out["params"], out["figure"])}
 
     def step(self) -> bool:
         """Compute the next width (or the whole figure); False once the answer is complete."""
@@ -140,7 +177,8 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
     """What a page embeds for one figure: its schema, parameters and the figure computed natively."""
     out = run_figure(name, params)
     return {"experiment": name, "schema": schemas()[name], "controls": controls, "params": out["params"],
-            "figure": out["figure"], "text": figure_text.describe(out["figure"]), "data": out["data"]}
+            "figure": out["figure"], "text": figure_text.describe(out["figure"]), "data": out["data"],
+            "exports": take_home.exports(name, out["params"], out["figure"])}
 
 
 def schemas_json() -> str:

@@ -31,6 +31,8 @@ export class Demo {
     this.version = root.dataset.version || "0";
     this.initial = Object.assign({}, payload.params); // what the build computed: the defaults
     this.figure = payload.figure;
+    this.builtExports = payload.exports; // the command, CSV, JSON and notebook of the built figure
+    this.exports = payload.exports; // ... and of the figure on screen
     this.params = Object.assign({}, payload.params);
     this.shown = Object.assign({}, payload.params); // the parameters of the figure on screen
     // Each parameter with its words as the build typeset them (label_html, help_html, …).
@@ -110,7 +112,7 @@ export class Demo {
     this.setBusy(false);
     this.noteEl.hidden = true;
     this.messageEl.hidden = true;
-    this.drawn(this.initial, [], this.figure);
+    this.drawn(this.initial, [], this.figure, this.builtExports);
     this.words.reset();
     scheduleWrite(linkEntries);
   }
@@ -194,7 +196,7 @@ export class Demo {
       }
       this.messageEl.hidden = true;
       if (fromLink) this.showNotes(answer.notes);
-      this.drawn(answer.params, answer.pending, answer.figure);
+      this.drawn(answer.params, answer.pending, answer.figure, answer.exports);
       this.words.show(answer.text, msg.final);
     } else {
       this.showMessage(answer.message, "error");
@@ -204,7 +206,8 @@ export class Demo {
 
   // Draws at the next frame, and only the newest figure by then: answers that stream in while a
   // large figure is being drawn would otherwise each take the main thread for a whole draw.
-  drawn(params, pending, figure) {
+  drawn(params, pending, figure, exports) {
+    this.exports = exports;
     this.shown = Object.assign({}, params);
     this.next = { params, pending, figure };
     if (this.frame) return;

@@ -7,6 +7,7 @@ export function drawEmbeddedFigures(root) {
   for (const el of root.querySelectorAll(".sc-figure[data-figure]")) {
     if (el.__scFigure) continue;
     try {
+      el.replaceChildren(); // the title line shown where no Plotly draws the figure
       draw(el, JSON.parse(el.dataset.figure));
     } catch (e) {
       el.textContent = `This figure could not be drawn (${e.message}).`;

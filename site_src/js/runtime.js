@@ -18,6 +18,7 @@
  * dropped for a newer one) and `run(root, params)`.
  */
 import { markScrollers } from "./a11y.js";
+import { attachCodeTools } from "./code-panel.js";
 import { Demo } from "./demo.js";
 import { renderMath } from "./math.js";
 import { drawEmbeddedFigures } from "./notebook-figures.js";
@@ -43,6 +44,7 @@ function setupDemos(root) {
     }
     el.__scDemo = demo;
     adopt(demo);
+    attachCodeTools(demo);
   }
 }
 

@@ -13,6 +13,11 @@
  * send), setState, setBusy, showProgress, showMessage, onReady(sent), onFailed(reason),
  * onRestart(why, resent), onGaveUp(why), onAnswer(msg) (msg: {id, answer, final}; partial answers
  * come first while widths are still being computed).
+ *
+ * A reader's edited code (runSource) travels the same way, under a key of its own, from a panel that
+ * provides root, key, latest, request(id, params), onAnswer(msg) and onStopped(why). It is never sent
+ * again after its worker dies (it may be what killed it): a run that goes silent past the watchdog's
+ * limit, or that the reader stops (stopRun), ends with its worker, and a fresh worker takes over.
  */
 
 // assets/spectral/worker-client.js -> the site root, wherever the site is mounted (sub-paths too).
@@ -50,7 +55,8 @@ export const runtime = {
   stallMs: 20000,
 };
 
-const inflight = new Map(); // demo key -> {demo, id, params, tries}: posted, not finally answered
+const inflight = new Map(); // demo key -> {demo, id, params, tries, code}: posted, not finally answered
+const waitingCode = new Map(); // panel key -> {panel, id, params}: edited code asked before the worker was ready
 let lastHeard = 0; // when the current worker last posted anything (or was last given work)
 let pingedAt = 0; // when the watchdog pinged a silent worker; 0: no ping waiting
 let strikes = 0;
@@ -113,14 +119,18 @@ function watch() {
     runtime.worker.postMessage({ type: "ping" });
   } else if (now - pingedAt > PING_GRACE_MS) {
     const what = runtime.status === "ready" ? "stopped answering" : "stopped while loading";
-    replace(`The Python worker ${what} (nothing for ${Math.round(silent / 1000)} s)`);
+    // Edited code that runs past the limit is stopped on purpose: not a sign of a broken runtime.
+    const code = [...inflight.values()].some((e) => e.code);
+    const seconds = Math.round(silent / 1000);
+    replace(code ? `Your code ran past the time limit (nothing from Python for ${seconds} s)`
+      : `The Python worker ${what} (nothing for ${seconds} s)`, !code);
   }
 }
 
 // A worker died or fell silent: start a new one and send each figure's newest request again.
-function replace(why) {
+function replace(why, strike = true) {
   stop();
-  strikes += 1;
+  if (strike) strikes += 1;
   runtime.restarts += 1;
   if (strikes >= MAX_STRIKES) {
     fail(`the Python worker stopped ${strikes} times without answering (last: ${why.replace(/^The /, "the ")})`);
@@ -133,6 +143,10 @@ function replace(why) {
   for (const entry of waiting) {
     const { demo } = entry;
     if (!demo.root.isConnected || demo.latest !== entry.id) continue;
+    if (entry.code) {
+      demo.onStopped(why);
+      continue;
+    }
     if (entry.tries >= MAX_TRIES) {
       demo.onGaveUp(`${why}, twice while computing this figure, so it was not asked again`);
       continue;
@@ -151,7 +165,11 @@ function fail(reason) {
   stop();
   runtime.status = "failed";
   runtime.failure = reason;
+  for (const e of [...inflight.values(), ...waitingCode.values()]) {
+    if (e.code || e.panel) (e.panel || e.demo).onStopped(`Python is unavailable: ${reason}`);
+  }
   inflight.clear();
+  waitingCode.clear();
   for (const d of runtime.demos) {
     d.queued = null;
     d.onFailed(reason);
@@ -180,12 +198,15 @@ function onMessage(w, msg) {
       if (queued) post(d, queued.id, queued.params, queued.tries || 0);
       d.onReady(Boolean(queued));
     }
+    for (const w of waitingCode.values()) postCode(w.panel, w.id, w.params);
+    waitingCode.clear();
   } else if (msg.type === "fatal") {
     fail(msg.message);
   } else if (msg.type === "answer") {
     strikes = 0;
     const entry = inflight.get(msg.key);
     if (msg.final && entry && entry.id === msg.id) inflight.delete(msg.key);
+    if (entry && entry.code) entry.demo.onAnswer(msg);
     for (const d of runtime.demos) if (d.key === msg.key) d.onAnswer(msg);
   } else if (msg.type === "abandoned") {
     runtime.abandoned += 1;
@@ -244,4 +265,35 @@ export function cancel(demo) {
     inflight.delete(demo.key);
     if (runtime.worker && runtime.status === "ready") runtime.worker.postMessage({ type: "cancel", key: demo.key });
   }
+}
+
+function postCode(panel, id, params) {
+  post(panel, id, params, MAX_TRIES - 1);
+  inflight.get(panel.key).code = true;
+}
+
+// Run a reader's edited code (the panel's request carries it) for `params`; the answer goes to
+// panel.onAnswer, a stop or a dead worker to panel.onStopped. Returns the request's id.
+export function runSource(panel, params) {
+  const id = ++runtime.seq;
+  panel.latest = id;
+  if (runtime.status === "failed") {
+    panel.onStopped(`Python is unavailable: ${runtime.failure}`);
+    return id;
+  }
+  if (runtime.status === "idle") start();
+  if (runtime.status === "ready") postCode(panel, id, params);
+  else waitingCode.set(panel.key, { panel, id, params });
+  return id;
+}
+
+// The reader stops the panel's run: the worker is ended (Python in it cannot be interrupted) and a
+// fresh one started; the figures' own requests in flight are sent again.
+export function stopRun(panel, why) {
+  if (waitingCode.delete(panel.key)) {
+    panel.onStopped(why);
+    return;
+  }
+  const entry = inflight.get(panel.key);
+  if (entry && entry.code && runtime.worker) replace(why, false);
 }

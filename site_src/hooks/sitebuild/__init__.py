@@ -22,6 +22,8 @@ JOBS, in the order their events run:
 * notebook_cdn: cuts nbconvert's CDN loaders from notebook pages.
 * math_html: typesets every page's math with KaTeX at build time; its text form for the search index
   and the table of contents.
+* code_panel: each experiment's code as the package has it, plain and highlighted, and the bundled
+  code editor, for the figures' Python panels.
 * assets: the runtime, Pyodide, Plotly.js and KaTeX, served from the site itself.
 
 Helpers without events: paths (where things are), fences (shared by the fence jobs),
@@ -30,4 +32,5 @@ package's plain-text notation on a page).
 """
 
 JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "claims", "figure_refs", "demo_fence", "demo_html",
-        "demos_page", "reference_tables", "width_change", "mup_table", "notebook_cdn", "math_html", "assets")
+        "demos_page", "reference_tables", "width_change", "mup_table", "notebook_cdn", "math_html", "code_panel",
+        "assets")

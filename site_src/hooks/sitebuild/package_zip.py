@@ -1,9 +1,10 @@
 """The package as the browser gets it, and the version that keys the browser's caches.
 
 assets/py/spectral_condition.zip holds the very .py files CPython imports here, so Pyodide runs the
-same science, never a second copy in JavaScript. The version (a hash of that zip and of the runtime's
-JS and CSS) is the ``?v=`` the page appends to the worker's and the zip's URLs: a changed package or
-runtime is fetched anew instead of being served from a stale cache.
+same science, never a second copy in JavaScript. The version (a hash of that zip, of the runtime's JS
+and CSS, and of what the code editor's bundle is made of) is the ``?v=`` the page appends to the
+worker's, the zip's and the editor's URLs: a changed package or runtime is fetched anew instead of
+being served from a stale cache.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import zipfile
 from mkdocs.structure.files import File, Files
 
 from . import package
-from .paths import PACKAGE_DIR, runtime_sources
+from .paths import PACKAGE_DIR, bundled_sources, runtime_sources
 
 SITE_PATH = "assets/py/spectral_condition.zip"
 
@@ -43,7 +44,7 @@ def zip_bytes() -> bytes:
 @functools.cache
 def version() -> str:
     h = hashlib.sha256(zip_bytes())
-    for path in runtime_sources():
+    for path in runtime_sources() + bundled_sources():
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
 

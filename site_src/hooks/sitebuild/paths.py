@@ -18,3 +18,9 @@ MUP_SLOPES = ROOT / "bench" / "mup_slopes.json"  # microsoft/mup's measured slop
 def runtime_sources() -> list[Path]:
     """The browser runtime's own files: the site serves them and the version hashes them."""
     return sorted((SITE_SRC / "js").glob("*.js")) + sorted((SITE_SRC / "css").glob("*.css"))
+
+
+def bundled_sources() -> list[Path]:
+    """What the code editor's bundle is made of (its source, and the npm lock file that fixes the
+    packages it bundles): the version hashes them too, so a changed bundle is fetched anew."""
+    return sorted((SITE_SRC / "editor").glob("*.js")) + [ROOT / "package-lock.json"]
