@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..registry import EXPERIMENTS, Experiment, defaults, experiment, figure, get, names, run, run_figure, schemas
 
 # Importing a section registers its experiments, in the article's order.
-from . import preliminaries, activations, weights, updates, alignment, coordinate_check, transfer  # noqa: F401,E402
+from . import preliminaries, activations, weights, updates, alignment, coordinate_check, transfer, steepest_descent  # noqa: F401,E402
 
 __all__ = ["EXPERIMENTS", "Experiment", "experiment", "get", "names", "schemas", "defaults", "run",
            "figure", "run_figure"]
