@@ -54,7 +54,7 @@ def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
     for j, ys in enumerate(d["maps"], start=1):
         last = j == len(d["maps"])
         color = PALETTE[0] if last else PALETTE[4]
-        traces.append(line(d["s"], ys, f"p^{{{j}}}(s)" if last else "earlier iterations", color, markers=False,
+        traces.append(line(d["s"], ys, f"p^{{{k}}}(s)" if last else "earlier iterations", color, markers=False,
                            showlegend=last or j == 1, legendgroup="map" if last else "earlier",
                            line={"color": color, "width": 3 if last else 1}))
     traces.append(line(d["sigma"], d["after"], f"the gradient's σ_i after k = {k}", PALETTE[5], mode="markers",
@@ -65,13 +65,13 @@ def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
     traces.append(line(idx, d["sigma"], "before: σ_i/‖G‖_F", GREY, xaxis="x2", yaxis="y2", legendgroup="before"))
     traces.append(line(idx, d["after"], f"after k = {k}", PALETTE[5], xaxis="x2", yaxis="y2",
                        showlegend=False, legendgroup="grad"))
-    traces.append(line(idx, d["predicted"], "p^k(σ_i/‖G‖_F)", PALETTE[0], dash="dash", markers=False,
+    traces.append(line(idx, d["predicted"], "p^{k}(σ_i/‖G‖_F)", PALETTE[0], dash="dash", markers=False,
                        xaxis="x2", yaxis="y2", legendgroup="map", showlegend=False))
     traces.append(line([1, idx[-1]], [1.0, 1.0], "1", GREY, dash="dot", markers=False, showlegend=False,
                        hoverinfo="skip", xaxis="x2", yaxis="y2", legendgroup="one"))
     s_axis = axis("singular value s of G/‖G‖_F", log=True, **log_ticks(math.log10(d["s"][0]), 0.0))
     ys = [v for v in d["after"] + d["sigma"] if v > 0] + [1.0]
-    grid = [Panel(s_axis, axis("p^k(s)", range=[0, 1.3]), f"the map on singular values, {kind}"),
+    grid = [Panel(s_axis, axis(f"p^{{{k}}}(s)", range=[0, 1.3]), f"the map on singular values, {kind}"),
             Panel(axis("i (largest first)"), log_axis("singular value", ys), f"a gradient's σ_i, n = {d['width']}")]
     sub = [f"{k} iteration{'s' if k != 1 else ''} of X ← aX + b(XXᵀ)X + c(XXᵀ)²X",
            f"{d['rank']} nonzero singular values; after k: {min(d['after']):.3g} to {max(d['after']):.3g}"]
