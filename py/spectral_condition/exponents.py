@@ -335,14 +335,14 @@ def _steepest_slopes(quantity: str, steps: int, scale: str = "spectral") -> list
 
 
 for _steps, _tol in ((1, 0.01), (2, 0.1), (5, 0.1)):
+    _setting = f"spectral steepest descent, {_steps} step{'s' if _steps > 1 else ''} (worst layer, widths 64–512)"
     exponent_check(f"steepest_dw_{_steps}", section=10,
-                   quantity="$\\lVert\\Delta W_l\\rVert_*/\\sqrt{n_l/n_{l-1}}$",
-                   setting=f"spectral steepest descent, {_steps} step{'s' if _steps > 1 else ''} (worst layer, widths 64–512)",
+                   quantity="$\\lVert\\Delta W_l\\rVert_*/\\sqrt{n_l/n_{l-1}}$", setting=_setting,
                    theory=0.0, tolerance=_tol)(lambda s=_steps: _worst(_steepest_slopes("dw", s), [0.0] * 3))
     exponent_check(f"steepest_dh_{_steps}", section=10, quantity="$\\operatorname{RMS}(\\Delta h_l)$",
-                   setting=f"spectral steepest descent, {_steps} step{'s' if _steps > 1 else ''} (worst layer, widths 64–512)",
+                   setting=_setting,
                    theory=0.0, tolerance=0.1)(lambda s=_steps: _worst(_steepest_slopes("dh", s), [0.0] * 3))
-del _steps, _tol
+del _steps, _tol, _setting
 
 
 # Muon's factor √max(1, n_l/n_{l-1}) is 1 for the readout (d_out × n), √(n/d_out) times the condition.
