@@ -47,6 +47,10 @@ def _label(method: str, ns_steps: int) -> str:
 
 # ------------------------------------------------------------------------------------ Newton–Schulz
 
+# The map's y ticks; none at 0, where it would meet the x axis' first label in the corner.
+MAP_TICKS = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2]
+
+
 def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     k, kind = d["iterations"], d["kind"]
@@ -71,7 +75,9 @@ def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
                        hoverinfo="skip", xaxis="x2", yaxis="y2", legendgroup="one"))
     s_axis = axis("singular value s of G/‖G‖_F", log=True, **log_ticks(math.log10(d["s"][0]), 0.0))
     ys = [v for v in d["after"] + d["sigma"] if v > 0] + [1.0]
-    grid = [Panel(s_axis, axis(f"p^{{{k}}}(s)", range=[0, 1.3]), f"the map on singular values, {kind}"),
+    map_axis = axis(f"p^{{{k}}}(s)", range=[0, 1.3], tickmode="array", tickvals=MAP_TICKS,
+                    ticktext=[f"{v:g}" for v in MAP_TICKS])
+    grid = [Panel(s_axis, map_axis, f"the map on singular values, {kind}"),
             Panel(axis("i (largest first)"), log_axis("singular value", ys), f"a gradient's σ_i, n = {d['width']}")]
     sub = [f"{k} iteration{'s' if k != 1 else ''} of X ← aX + b(XXᵀ)X + c(XXᵀ)²X",
            f"{d['rank']} nonzero singular values; after k: {min(d['after']):.3g} to {max(d['after']):.3g}"]
