@@ -82,7 +82,7 @@ def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
     sub = [f"{k} iteration{'s' if k != 1 else ''} of X ← aX + b(XXᵀ)X + c(XXᵀ)²X",
            f"{d['rank']} nonzero singular values; after k: {min(d['after']):.3g} to {max(d['after']):.3g}"]
     legend = [t["name"] for t in traces if t.get("showlegend", True)]
-    return figure(traces, grid_layout(f"Newton–Schulz: {kind} iteration on a hidden layer's gradient", sub, grid,
+    return figure(traces, grid_layout(f"Newton–Schulz, {kind}: a gradient after k iterations", sub, grid,
                                       legend))
 
 
