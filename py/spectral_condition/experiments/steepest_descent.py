@@ -20,7 +20,7 @@ from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, axis, chosen_width, fig
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
-from .transfer import lr_transfer_figure, teacher_task
+from .transfer import _lr_transfer_point, lr_transfer_figure, teacher_task
 from .updates import QUANTITY_LABELS, _update_quantity, _update_sizes_point
 
 METHODS = ("svd", "quintic", "cubic")
@@ -125,6 +125,7 @@ def newton_schulz(kind: str, iterations: int, width: int, seed: int) -> dict:
 # ------------------------------------------------------------------------------------ update sizes
 
 OPTIMIZER_PANELS = ("sgd", "adam", network.STEEPEST)
+LR_OPTIMIZERS = (network.STEEPEST, "sgd", "adam")
 PANEL_TITLES = {"sgd": "SGD", "adam": "Adam", network.STEEPEST: "spectral steepest descent"}
 
 
@@ -223,18 +224,24 @@ STACK_ENTRIES = 2 ** 22
             section=10, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=512),
                     parameterization_param("spectral"),
+                    Param("optimizer", "choice", network.STEEPEST, label="optimizer", choices=LR_OPTIMIZERS,
+                          choice_labels=tuple(PANEL_TITLES[o] for o in LR_OPTIMIZERS),
+                          help="spectral steepest descent, or SGD or Adam with the parameterization's rates"),
                     METHOD, ns_steps_param(6), SCALE,
                     Param("steps", "int", 10, label="steps", min=5, max=50, live_max=10, step=1,
                           help="full-batch training steps per run"),
                     Param("lr_min", "int", -8, label=r"smallest $\log_2 \eta$", min=-12, max=4, step=1,
                           help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
-                    Param("lr_max", "int", 1, label=r"largest $\log_2 \eta$", min=-12, max=4, step=1,
+                    Param("lr_max", "int", 3, label=r"largest $\log_2 \eta$", min=-12, max=4, step=1,
                           help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
                     SEED),
             figure=steepest_lr_transfer_figure)
-def steepest_lr_transfer(width: int, parameterization: str, method: str, ns_steps: int, scale: str, steps: int,
-                         lr_min: int, lr_max: int, seed: int) -> dict:
+def steepest_lr_transfer(width: int, parameterization: str, optimizer: str, method: str, ns_steps: int, scale: str,
+                         steps: int, lr_min: int, lr_max: int, seed: int) -> dict:
     """Final training loss against the base η of spectral steepest descent, one curve per width (depth 2).
+
+    With ``optimizer`` SGD or Adam it is the transfer page's experiment (the same cached points), for
+    comparison; ``method``, ``ns_steps`` and ``scale`` then play no part.
 
     With ε_l = η√(n_l/n_{l-1}) every layer's update meets the spectral condition exactly, so η is the
     same relative step at every width and the best η should not move (theory slope 0). With Muon's
@@ -244,15 +251,22 @@ def steepest_lr_transfer(width: int, parameterization: str, method: str, ns_step
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     ks = list(range(min(lr_min, lr_max), max(lr_min, lr_max) + 1))
     lrs = np.array([2.0 ** k for k in ks])
-    pts = sweeps.points(_lr_point, widths, parameterization=parameterization, method=method, ns_steps=ns_steps,
-                        scale=scale, steps=steps, ks=tuple(ks), seed=seed)
+    if optimizer == network.STEEPEST:
+        pts = sweeps.points(_lr_point, widths, parameterization=parameterization, method=method, ns_steps=ns_steps,
+                            scale=scale, steps=steps, ks=tuple(ks), seed=seed)
+        exps = theory_exponents(parameterization, depth=2, update_scale=scale)
+    else:
+        runs = sweeps.points(_lr_transfer_point, widths, depth=2, parameterization=parameterization,
+                             optimizer=optimizer, steps=steps, ks=tuple(ks), task_seed=seed, seed=seed)
+        pts = [finals for _, finals in runs]
+        exps = theory_exponents(parameterization, optimizer, depth=2)
     loss = [[network.finite_or_none(v) for v in finals] for finals in pts]
     best = [float(lrs[int(np.nanargmin(f))]) if np.any(np.isfinite(f)) else None for f in pts]
     found = [(n, b) for n, b in zip(widths, best) if b is not None]
     slope = loglog_slope(*zip(*found)) if len(found) >= 2 else None
-    theory = 0.0 - max(0.0, max(theory_exponents(parameterization, depth=2, update_scale=scale)["dh"]))
+    theory = 0.0 - max(0.0, max(exps["dh"]))
     return {"widths": widths, "lrs": lrs, "log2_lrs": ks, "loss": loss, "best_lr": best, "best_lr_slope": slope,
-            "best_lr_theory": theory, "parameterization": parameterization, "optimizer": network.STEEPEST,
+            "best_lr_theory": theory, "parameterization": parameterization, "optimizer": optimizer,
             "method": method, "ns_steps": ns_steps, "scale": scale, "depth": 2, "steps": steps}
 
 
