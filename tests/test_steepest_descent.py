@@ -141,3 +141,18 @@ def test_unknown_method_and_scale_are_refused():
         update_norms("adam", [8, 16, 4], 1.0)
     with pytest.raises(ValueError, match="Newton–Schulz"):
         polar.newton_schulz(np.eye(3), 1, "septic")
+
+
+def test_muon_as_used_steps_the_hidden_layer_by_its_polar_factor_and_the_others_by_adam():
+    x, y = network.batch(2)
+    net = network.dims(128)
+    z = network.normals(net, 2)
+    nw = network.init_steepest("spectral", net, z, lr=0.1, scale="muon", hidden_only=True)
+    adam = network.init("spectral", "adam", net, z)
+    before = [w.copy() for w in nw.weights]
+    mlp.train(nw.weights, x, y, nw.optimizer, 1)
+    mlp.train(adam.weights, x, y, adam.optimizer, 1)
+    assert math.isclose(np.linalg.norm(nw.weights[1] - before[1], 2), 0.1, rel_tol=1e-9)  # √max(1, n/n) = 1
+    for l in (0, 2):  # Adam's first step, with the same rates as an Adam-only network
+        assert np.allclose(nw.weights[l], adam.weights[l], rtol=1e-12, atol=1e-15)
+    assert not np.allclose(nw.weights[1], adam.weights[1])

@@ -233,6 +233,20 @@ class SpectralDescent:
             W -= lr * self.direction(g)
 
 
+class Layerwise:
+    """Each group of layers stepped by its own optimizer: ``parts`` pairs layer indices with an optimizer
+    built for exactly those layers (how the Muon optimizer is used: it for the hidden matrices, Adam
+    for the others)."""
+
+    def __init__(self, parts: Sequence[tuple[Sequence[int], SGD | Adam | SpectralDescent]]):
+        self.parts = [(list(idx), opt) for idx, opt in parts]
+
+    def step(self, weights: list[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        for idx, opt in self.parts:
+            # The sublists hold the same arrays, so each optimizer's in-place step lands in ``weights``.
+            opt.step([weights[i] for i in idx], [grads[i] for i in idx])
+
+
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 
 
@@ -242,8 +256,9 @@ def make_optimizer(name: str, lrs: Sequence[float | np.ndarray]) -> SGD | Adam:
     return OPTIMIZERS[name](lrs)
 
 
-def train(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray, optimizer: SGD | Adam | SpectralDescent,
-          steps: int, activation: str = "relu", loss: str = "mse") -> np.ndarray:
+def train(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray,
+          optimizer: SGD | Adam | SpectralDescent | Layerwise, steps: int, activation: str = "relu",
+          loss: str = "mse") -> np.ndarray:
     """``steps`` full-batch steps on (x, y), in place; returns the losses, shape (steps + 1, *stack).
 
     Row t is the loss after t steps (row 0 at initialization). A diverging network overflows to inf

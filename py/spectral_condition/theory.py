@@ -33,7 +33,8 @@ def _update_norm_exponent(kind: str, scale: str) -> float:
 
 
 def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int = 3,
-                     update_scale: str | None = None) -> dict[str, list[float]]:
+                     update_scale: str | None = None,
+                     steepest_kinds: tuple[str, ...] = ("input", "hidden", "output")) -> dict[str, list[float]]:
     """Predicted exponents in n of each layer's sizes, at init and after one small step.
 
     Bookkeeping of powers of n, per layer l with fan-in and fan-out exponents e_in, e_out ∈ {0, 1}
@@ -50,7 +51,8 @@ def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int =
       (for SGD, W_l W_lᵀ ≈ σ_l² n_{l-1} on its range). This is what makes SP's readout under Adam
       move like n^{3/2}. The larger exponent of the two terms wins;
     - ‖W_l‖_* ≈ σ_l(√n_l + √n_{l-1}) and ‖W_l‖_F ≈ σ_l √(n_l n_{l-1}).
-    - spectral steepest descent (``update_scale`` given; ``optimizer`` is then ignored) sets
+    - spectral steepest descent (``update_scale`` given, on the layers of ``steepest_kinds``; the
+      others follow ``optimizer``) sets
       ‖ΔW_l‖_* = ε_l itself, and its update UVᵀ has the layer's inputs in its row space, so the
       aligned term is ε_l‖a_{l-1}‖ as for SGD; the backward pass builds it, so the coherent term stays.
     RMS divides a norm by √n_l. The second-order term ΔW_l Δa_{l-1} is left out (smaller by a factor
@@ -72,12 +74,12 @@ def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int =
     g = [0.0] * depth
     for l in range(depth - 1, 0, -1):
         g[l - 1] = s[l] + 0.5 * e_in[l] + g[l]
-    if update_scale is not None:
-        dw = [_update_norm_exponent(k, update_scale) for k in kinds]
-    elif optimizer == "sgd":
+    if optimizer == "sgd":
         dw = [r[l] + g[l] + a[l] for l in range(depth)]
     else:
         dw = [r[l] + 0.5 * (e_in[l] + e_out[l]) for l in range(depth)]
+    if update_scale is not None:
+        dw = [_update_norm_exponent(k, update_scale) if k in steepest_kinds else dw[l] for l, k in enumerate(kinds)]
     dh: list[float] = []
     for l in range(depth):
         terms = [dw[l] + a[l]] + ([s[l] + 0.5 * e_in[l] + dh[l - 1]] if l > 0 else [])

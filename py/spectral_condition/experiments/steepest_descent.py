@@ -37,6 +37,9 @@ def ns_steps_param(live_max: int) -> Param:
 SCALE = Param("scale", "choice", "spectral", label=r"update norm $\lVert\Delta W_l\rVert_*/\eta$", choices=SCALES,
               choice_labels=tuple(SCALE_LABELS[s] for s in SCALES),
               help="the per-layer size of the update")
+LAYERS = Param("layers", "choice", "all", label="steepest descent on", choices=("all", "hidden"),
+               choice_labels=("every layer", "hidden layers; Adam on input and readout (as Muon is used)"),
+               help="which layers spectral steepest descent trains; Adam, with the parameterization's rates, the rest")
 MOMENTUM = Param("momentum", "float", 0.0, label=r"momentum $\beta$", min=0.0, max=0.95, step=0.05,
                  help="0: the gradient's polar factor; above: of the Nesterov momentum, as Muon steps")
 
@@ -148,7 +151,8 @@ def steepest_update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     sub = [f"{PARAM_LABELS[d['parameterization']]} init; SGD and Adam with its learning rates",
            f"steepest descent: {_label(d['method'], d['ns_steps'])}, ‖ΔW_l‖_* per step = η·"
            + ("√(n_l/n_{l−1})" if d["scale"] == "spectral" else "√max(1, n_l/n_{l−1})")
-           + (f", momentum {d['momentum']:g}" if d["momentum"] else ""),
+           + (f", momentum {d['momentum']:g}" if d["momentum"] else "")
+           + ("; Adam on input and readout" if d["steepest_layers"] == "hidden" else ""),
            "dashed: theory slope", CHOSEN]
     lay = grid_layout(f"{QUANTITY_LABELS[q]} after {steps} step{'s' if steps > 1 else ''}", sub, grid,
                       layer_legend(layers), shared=True, annotations=annotations)
@@ -165,16 +169,17 @@ def steepest_update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
                                          r"$\operatorname{RMS}(\Delta h_l)$"),
                           help="which size of the change to plot against width"),
                     parameterization_param("spectral"),
-                    METHOD, ns_steps_param(6), SCALE, MOMENTUM, SEED),
+                    METHOD, ns_steps_param(6), SCALE, LAYERS, MOMENTUM, SEED),
             figure=steepest_update_sizes_figure)
 def steepest_update_sizes(width: int, steps: int, quantity: str, parameterization: str, method: str, ns_steps: int,
-                          scale: str, momentum: float, seed: int) -> dict:
+                          scale: str, layers: str, momentum: float, seed: int) -> dict:
     """Sizes of the change after ``steps`` steps, per layer, against width: SGD, Adam, spectral steepest descent.
 
     SGD and Adam use the parameterization's init and learning rates (the points of ``update_sizes``);
     spectral steepest descent uses its init and the update norms ε_l of ``scale``. ΔW_l = W_l(t) − W_l(0)
     sums t steps, so its spectral norm is at most t·ε_l (equal after one step with the exact polar
-    factor); its width exponent is that of ε_l at every t.
+    factor); its width exponent is that of ε_l at every t. With ``layers="hidden"`` the input layer and
+    the readout train with Adam at the parameterization's rates instead, as the Muon optimizer is used.
     """
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     values, theory = {}, {}
@@ -184,22 +189,25 @@ def steepest_update_sizes(width: int, steps: int, quantity: str, parameterizatio
         values[o] = sweeps.by_layer([pt[parameterization] for pt in pts])
         theory[o] = theory_exponents(parameterization, o)[quantity]
     pts = sweeps.points(_steepest_point, widths, steps=steps, quantity=quantity, parameterization=parameterization,
-                        method=method, ns_steps=ns_steps, scale=scale, momentum=momentum, seed=seed)
+                        method=method, ns_steps=ns_steps, scale=scale, layers=layers, momentum=momentum, seed=seed)
     values[network.STEEPEST] = sweeps.by_layer(pts)
-    theory[network.STEEPEST] = theory_exponents(parameterization, update_scale=scale)[quantity]
+    kinds = ("hidden",) if layers == "hidden" else ("input", "hidden", "output")
+    theory[network.STEEPEST] = theory_exponents(parameterization, "adam", update_scale=scale,
+                                                steepest_kinds=kinds)[quantity]
     return {"widths": widths, "steps": steps, "quantity": quantity, "parameterization": parameterization,
             "method": method, "ns_steps": ns_steps, "scale": scale, "momentum": momentum, "layers": layer_kinds(3),
+            "steepest_layers": layers,
             "values": values, "theory": theory}
 
 
 def _steepest_point(n: int, steps: int, quantity: str, parameterization: str, method: str, ns_steps: int,
-                    scale: str, momentum: float, seed: int) -> list[float | None]:
+                    scale: str, layers: str, momentum: float, seed: int) -> list[float | None]:
     """One width: the per-layer value after ``steps`` steps of spectral steepest descent."""
     x, y = network.batch(seed)
     net = network.dims(n)
     z = network.normals(net, seed)
     nw = network.init_steepest(parameterization, net, z, scale=scale, method=method, ns_steps=ns_steps,
-                               momentum=momentum)
+                               momentum=momentum, hidden_only=layers == "hidden")
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         h0 = mlp.forward(nw.weights, x)
         losses = mlp.train(nw.weights, x, y, nw.optimizer, steps)
