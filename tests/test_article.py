@@ -24,7 +24,7 @@ DOCS = ROOT / "docs"
 
 # The article in reading order (mkdocs.yml's nav), then the pages around it.
 ARTICLE = ["index", "01-motivation", "02-preliminaries", "03-activations", "04-weights", "05-updates",
-           "06-alignment", "07-coordinate-check", "08-transfer", "09-reference"]
+           "06-alignment", "07-coordinate-check", "08-transfer", "10-steepest-descent", "09-reference"]
 NOTEBOOKS = ["notebooks/coord_check", "notebooks/lr_transfer"]
 PAGES = ARTICLE + NOTEBOOKS + ["run-locally"]
 
@@ -44,6 +44,8 @@ REQUIRED_HEADINGS = {
     "06-alignment": [r"rank one", r"batch", r"unrelated input", r"during training"],
     "07-coordinate-check": [r"procedure", r"what each parameterization predicts", r"readout exception"],
     "08-transfer": [r"the experiment", r"drifts under sp", r"stays put"],
+    "10-steepest-descent": [r"steepest descent under the spectral norm", r"without an svd", r"against width",
+                            r"learning-rate transfer", r"muon"],
     "09-reference": [r"^parameterizations$", r"measured exponents", r"^references$", r"notation"],
     "run-locally": [r"run it locally"],
 }
@@ -55,6 +57,12 @@ REFERENCES = {
     "https://arxiv.org/abs/2203.03466": ["01-motivation", "04-weights", "05-updates", "07-coordinate-check",
                                          "08-transfer"],
     "https://github.com/microsoft/mup": ["01-motivation", "07-coordinate-check"],
+    "https://github.com/KellerJordan/Muon": ["10-steepest-descent"],
+    "https://kellerjordan.github.io/posts/muon/": ["10-steepest-descent"],
+    "https://arxiv.org/abs/2409.20325": ["10-steepest-descent"],
+    "https://arxiv.org/abs/2410.21265": ["10-steepest-descent"],
+    "https://arxiv.org/abs/2405.14813": ["10-steepest-descent"],
+    "https://github.com/modula-systems/modula": ["10-steepest-descent"],
     "https://www.math.uci.edu/~rvershyn/papers/HDP-book/HDP-book.html": ["02-preliminaries", "04-weights"],
     "https://en.wikipedia.org/wiki/Marchenko%E2%80%93Pastur_distribution": ["02-preliminaries"],
 }
@@ -203,9 +211,9 @@ def test_page_has_the_sections_content_md_requires(pages, name):
     assert not missing, f"{name}: no heading matches {missing}; headings are {heads}"
 
 
-def test_sections_2_to_8_each_have_a_live_figure_with_a_caption_stating_the_prediction(pages):
+def test_sections_2_to_8_and_10_each_have_a_live_figure_with_a_caption_stating_the_prediction(pages):
     known = set(sc.names())
-    for name in ARTICLE[2:9]:
+    for name in ARTICLE[2:10]:
         p = pages[name]
         assert p.demos, f"{name}: no live figure (data-demo element)"
         for d in p.demos:

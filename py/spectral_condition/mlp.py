@@ -25,6 +25,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from . import polar
 from .parameterizations import LayerScaling
 
 ACTIVATIONS = ("relu", "linear")
@@ -193,6 +194,59 @@ class Adam:
             W -= tmp
 
 
+class SpectralDescent:
+    """Steepest descent under the spectral norm: W_l ← W_l − ε_l · O(M_l), with ‖O(M_l)‖_* ≈ 1.
+
+    O is the polar factor UVᵀ of M_l, computed exactly (``method="svd"``) or by ``ns_steps``
+    Newton–Schulz iterations (``"cubic"`` or ``"quintic"``, :mod:`spectral_condition.polar`). M_l is
+    the gradient, or with ``momentum`` β > 0 the running average m ← βm + (1 − β)g (with ``nesterov``,
+    (1 − β)g + βm, as the Muon optimizer steps). ε_l is the update's spectral norm, one per layer (a
+    float, or an array of shape (k, 1, 1) for a stack): with the exact polar factor of a nonzero M_l,
+    ‖ΔW_l‖_* = ε_l exactly, whatever the gradient's scale or rank. Stacks broadcast like the other
+    optimizers: the SVD and the matrix products act on the last two axes.
+    """
+
+    def __init__(self, lrs: Sequence[float | np.ndarray], method: str = "svd", ns_steps: int = 5,
+                 momentum: float = 0.0, nesterov: bool = False):
+        if method not in ("svd",) + tuple(polar.ITERATIONS):
+            raise ValueError(f"unknown polar method {method!r}; allowed: svd, {', '.join(polar.ITERATIONS)}")
+        self.lrs = list(lrs)
+        self.method, self.ns_steps = method, ns_steps
+        self.beta, self.nesterov = momentum, nesterov
+        self.m: list[np.ndarray] = []
+
+    def direction(self, m: np.ndarray) -> np.ndarray:
+        """O(m): the exact polar factor, or its Newton–Schulz approximation."""
+        if self.method == "svd":
+            return polar.polar_factor(m)
+        return polar.newton_schulz(m, self.ns_steps, self.method)
+
+    def step(self, weights: list[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        if self.beta and not self.m:
+            self.m = [np.zeros_like(W) for W in weights]
+        for l, (W, g, lr) in enumerate(zip(weights, grads, self.lrs)):
+            if self.beta:
+                m = self.m[l]
+                m *= self.beta
+                m += (1.0 - self.beta) * g
+                g = (1.0 - self.beta) * g + self.beta * m if self.nesterov else m
+            W -= lr * self.direction(g)
+
+
+class Layerwise:
+    """Each group of layers stepped by its own optimizer: ``parts`` pairs layer indices with an optimizer
+    built for exactly those layers (how the Muon optimizer is used: it for the hidden matrices, Adam
+    for the others)."""
+
+    def __init__(self, parts: Sequence[tuple[Sequence[int], SGD | Adam | SpectralDescent]]):
+        self.parts = [(list(idx), opt) for idx, opt in parts]
+
+    def step(self, weights: list[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        for idx, opt in self.parts:
+            # The sublists hold the same arrays, so each optimizer's in-place step lands in ``weights``.
+            opt.step([weights[i] for i in idx], [grads[i] for i in idx])
+
+
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}
 
 
@@ -202,8 +256,9 @@ def make_optimizer(name: str, lrs: Sequence[float | np.ndarray]) -> SGD | Adam:
     return OPTIMIZERS[name](lrs)
 
 
-def train(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray, optimizer: SGD | Adam, steps: int,
-          activation: str = "relu", loss: str = "mse") -> np.ndarray:
+def train(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray,
+          optimizer: SGD | Adam | SpectralDescent | Layerwise, steps: int, activation: str = "relu",
+          loss: str = "mse") -> np.ndarray:
     """``steps`` full-batch steps on (x, y), in place; returns the losses, shape (steps + 1, *stack).
 
     Row t is the loss after t steps (row 0 at initialization). A diverging network overflows to inf

@@ -25,7 +25,7 @@ import numpy as np
 from . import mlp
 from .base_learning_rates import BASE_LR
 from .constants import DIVERGED
-from .parameterizations import LayerScaling, network_scalings
+from .parameterizations import LayerScaling, network_scalings, update_norms
 
 D_IN, D_OUT, BATCH = 8, 4, 8
 
@@ -75,7 +75,7 @@ class Network:
     """Weights σ_l Z_l, an optimizer with the per-layer rates η_l, and the layer scalings."""
 
     weights: list[np.ndarray]
-    optimizer: mlp.SGD | mlp.Adam
+    optimizer: mlp.SGD | mlp.Adam | mlp.SpectralDescent | mlp.Layerwise
     scalings: list[LayerScaling]
 
 
@@ -86,6 +86,38 @@ def init(parameterization: str, optimizer: str, widths: list[int], z: list[np.nd
     scal = network_scalings(parameterization, widths, base, optimizer)
     weights = [s.std * zl for s, zl in zip(scal, z)]
     return Network(weights, mlp.make_optimizer(optimizer, [s.lr for s in scal]), scal)
+
+
+# The key of spectral steepest descent's base η in BASE_LR (it is not one of the global optimizer choices).
+STEEPEST = "steepest"
+
+
+def init_steepest(parameterization: str, widths: list[int], z: list[np.ndarray], lr: float | None = None,
+                  scale: str = "spectral", method: str = "svd", ns_steps: int = 5, momentum: float = 0.0,
+                  hidden_only: bool = False) -> Network:
+    """A network with the parameterization's init σ_l Z_l, trained by spectral steepest descent with
+    ‖ΔW_l‖_* = ε_l from ``scale`` (``lr`` defaults to the tuned base η); ``scalings`` hold σ_l and ε_l.
+
+    ``hidden_only``: steepest descent on the hidden matrices only, and Adam with the parameterization's
+    rates (and its tuned base η) on the input layer and the readout, as the Muon optimizer is used;
+    their ``scalings`` then hold Adam's η_l.
+    """
+    base = base_lr(parameterization, STEEPEST) if lr is None else lr
+    eps = update_norms(scale, widths, base)
+    scal = [LayerScaling(s.std, e) for s, e in zip(network_scalings(parameterization, widths, 1.0), eps)]
+    weights = [s.std * zl for s, zl in zip(scal, z)]
+    steepest = mlp.SpectralDescent
+    if not hidden_only:
+        return Network(weights, steepest(eps, method=method, ns_steps=ns_steps, momentum=momentum,
+                                         nesterov=momentum > 0), scal)
+    adam = network_scalings(parameterization, widths, base_lr(parameterization, "adam"), "adam")
+    outer, hidden = [0, len(widths) - 2], list(range(1, len(widths) - 2))
+    for l in outer:
+        scal[l] = adam[l]
+    opt = mlp.Layerwise([(hidden, steepest([eps[l] for l in hidden], method=method, ns_steps=ns_steps,
+                                           momentum=momentum, nesterov=momentum > 0)),
+                         (outer, mlp.Adam([adam[l].lr for l in outer]))])
+    return Network(weights, opt, scal)
 
 
 def diverged(loss: float, initial: float) -> bool:

@@ -106,6 +106,25 @@ RULES: dict[str, dict[str, dict[str, Rule]]] = {
 }
 
 
+# Spectral steepest descent (mlp.SpectralDescent) sets the update's spectral norm ε_l itself, so its
+# width rule is a rule for ε_l, the same under every parameterization (which then sets only the init):
+# the width dependence has moved from the learning rate into the update rule. "spectral" is the
+# condition ε_l = η√(n_l/n_{l-1}) exactly (the Linear module of the modula package scales its dualized
+# gradient the same way); "muon" is the factor √max(1, n_l/n_{l-1}) of the Muon optimizer's reference
+# implementation (KellerJordan/Muon, muon.py), which equals the condition whenever fan-out ≥ fan-in and
+# is 1, not √(n_l/n_{l-1}), when fan-out < fan-in (the readout: too large by √(n/n_L)).
+UPDATE_SCALES: dict[str, Rule] = {
+    "spectral": Rule("η·√(n_l/n_{l-1})", r"\eta\sqrt{n_l/n_{l-1}}", lambda i, o: _SQRT(o / i)),
+    "muon": Rule("η·√max(1, n_l/n_{l-1})", r"\eta\sqrt{\max(1,\, n_l/n_{l-1})}", lambda i, o: _SQRT(max(1.0, o / i))),
+}
+
+
+def update_norms(scale: str, widths: list[int], base_lr: float) -> list[float]:
+    """ε_l = ‖ΔW_l‖_* of spectral steepest descent for every layer of an MLP with widths [n_0, …, n_L]."""
+    _check(scale, tuple(UPDATE_SCALES), "update scale")
+    return [base_lr * UPDATE_SCALES[scale].fn(widths[l], widths[l + 1]) for l in range(len(widths) - 1)]
+
+
 @dataclass(frozen=True)
 class LayerScaling:
     """Init standard deviation σ_l of W_l's entries and learning rate η_l of W_l."""

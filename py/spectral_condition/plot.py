@@ -16,7 +16,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 # One colour per parameterization, the same in every figure and on every page.
 PARAM_COLORS = {"sp": "#D55E00", "ntp": "#56B4E9", "mup": "#009E73", "spectral": "#0072B2"}
 PARAM_LABELS = {"sp": "SP", "ntp": "NTP", "mup": "μP", "spectral": "spectral"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "adam": "Adam"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "adam": "Adam", "steepest": "spectral steepest descent"}
 GREY = PALETTE[7]  # references and markers that are not data
 KIND_WORDS = {"input": "input", "hidden": "hidden", "output": "readout"}
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .network import D_IN, D_OUT
-from .parameterizations import layer_kinds, layer_scaling
+from .parameterizations import UPDATE_SCALES, layer_kinds, layer_scaling
 
 
 def _width_exponent(parameterization: str, kind: str, quantity: str, optimizer: str) -> float:
@@ -23,7 +23,18 @@ def _width_exponent(parameterization: str, kind: str, quantity: str, optimizer: 
     return round(math.log2(value(2 * n) / value(n)), 9)
 
 
-def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int = 3) -> dict[str, list[float]]:
+def _update_norm_exponent(kind: str, scale: str) -> float:
+    """Exponent in n of spectral steepest descent's ε_l = ‖ΔW_l‖_* (per unit η) for a layer kind."""
+    fan_in = (lambda n: D_IN) if kind == "input" else (lambda n: n)
+    fan_out = (lambda n: D_OUT) if kind == "output" else (lambda n: n)
+    n = 2.0 ** 20
+    rule = UPDATE_SCALES[scale].fn
+    return round(math.log2(rule(fan_in(2 * n), fan_out(2 * n)) / rule(fan_in(n), fan_out(n))), 9)
+
+
+def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int = 3,
+                     update_scale: str | None = None,
+                     steepest_kinds: tuple[str, ...] = ("input", "hidden", "output")) -> dict[str, list[float]]:
     """Predicted exponents in n of each layer's sizes, at init and after one small step.
 
     Bookkeeping of powers of n, per layer l with fan-in and fan-out exponents e_in, e_out ∈ {0, 1}
@@ -40,6 +51,10 @@ def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int =
       (for SGD, W_l W_lᵀ ≈ σ_l² n_{l-1} on its range). This is what makes SP's readout under Adam
       move like n^{3/2}. The larger exponent of the two terms wins;
     - ‖W_l‖_* ≈ σ_l(√n_l + √n_{l-1}) and ‖W_l‖_F ≈ σ_l √(n_l n_{l-1}).
+    - spectral steepest descent (``update_scale`` given, on the layers of ``steepest_kinds``; the
+      others follow ``optimizer``) sets
+      ‖ΔW_l‖_* = ε_l itself, and its update UVᵀ has the layer's inputs in its row space, so the
+      aligned term is ε_l‖a_{l-1}‖ as for SGD; the backward pass builds it, so the coherent term stays.
     RMS divides a norm by √n_l. The second-order term ΔW_l Δa_{l-1} is left out (smaller by a factor
     of the step size; with its row space spanned by the inputs a_{l-1}, it sees Δa_{l-1} only through
     an unrelated-input overlap ~1/√n_{l-1}, which keeps it at or below the two terms above here).
@@ -63,6 +78,8 @@ def theory_exponents(parameterization: str, optimizer: str = "sgd", depth: int =
         dw = [r[l] + g[l] + a[l] for l in range(depth)]
     else:
         dw = [r[l] + 0.5 * (e_in[l] + e_out[l]) for l in range(depth)]
+    if update_scale is not None:
+        dw = [_update_norm_exponent(k, update_scale) if k in steepest_kinds else dw[l] for l, k in enumerate(kinds)]
     dh: list[float] = []
     for l in range(depth):
         terms = [dw[l] + a[l]] + ([s[l] + 0.5 * e_in[l] + dh[l - 1]] if l > 0 else [])
