@@ -82,6 +82,37 @@ def _serve(server: ThreadingHTTPServer, directory: Path) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
+MINIMAL_CONFIG = """\
+site_name: test
+docs_dir: {docs}
+site_dir: {site}
+theme:
+  name: material
+markdown_extensions:
+  - pymdownx.superfences
+  - pymdownx.arithmatex:
+      generic: true
+{nav}hooks:
+  - {hook}
+"""
+
+
+def build_pages(tmp_path: Path, pages: dict[str, str], nav: bool = False) -> subprocess.CompletedProcess:
+    """``mkdocs build --strict`` of a small site of ``pages`` (file name -> Markdown) with the site's
+    hook, in ``tmp_path``; ``nav``: list the pages in the navigation, in the given order. For tests of
+    what a build does with a page (a bad fence, a wrong claim): the site is in ``tmp_path / "site"``."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    listed = "nav:\n" + "".join(f"  - {Path(n).stem}: {n}\n" for n in pages) if nav else ""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(MINIMAL_CONFIG.format(docs=docs, site=tmp_path / "site", nav=listed,
+                                            hook=ROOT / "site_src" / "hooks" / "main.py"), encoding="utf-8")
+    return subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
+                          capture_output=True, text=True, cwd=tmp_path)
+
+
 class Build:
     """``mkdocs build --strict``, exactly as `make build` runs it, in a subprocess.
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
 import sys
 from html import unescape
 
 import pytest
 
-from conftest import PYTHON, ROOT
+from conftest import ROOT, build_pages
 from spectral_condition.parameterizations import KINDS, PARAMETERIZATIONS, layer_scaling, width_change
 
 if str(ROOT / "site_src" / "hooks") not in sys.path:
@@ -73,14 +72,7 @@ def test_the_built_cheat_sheet_shows_the_package_factors_and_the_tested_snippet(
 
 
 def test_a_width_change_fence_with_a_bad_ratio_stops_the_build(tmp_path):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text("# Page\n\n```width-change\nfrom: 256\nto: 300\nd_in: 64\nd_out: 10\n"
-                                   "parameterizations: [spectral]\n```\n", encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(f"site_name: t\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\ntheme:\n  name: material\n"
-                      f"markdown_extensions:\n  - pymdownx.superfences\nhooks:\n  - {ROOT / 'site_src' / 'hooks' / 'main.py'}\n")
-    proc = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    fence = "```width-change\nfrom: 256\nto: 300\nd_in: 64\nd_out: 10\nparameterizations: [spectral]\n```\n"
+    proc = build_pages(tmp_path, {"index.md": "# Page\n\n" + fence})
     assert proc.returncode != 0
     assert "width-change fence: 'to' must be a multiple" in proc.stdout + proc.stderr

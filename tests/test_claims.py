@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from conftest import PYTHON, ROOT
+from conftest import ROOT, build_pages
 from spectral_condition import claims, exponents
 
 if str(ROOT / "site_src" / "hooks") not in sys.path:
@@ -57,30 +56,8 @@ def test_a_wrong_or_malformed_claim_names_page_claim_and_measurement(text, messa
     assert message.replace("RISING", RISING) in str(e.value)
 
 
-MINIMAL = """\
-site_name: claim test
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-markdown_extensions:
-  - pymdownx.superfences
-  - pymdownx.arithmatex:
-      generic: true
-hooks:
-  - {hook}
-"""
-
-
 def _build(tmp_path, text):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text(f"# Page\n\n{text}\n", encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(MINIMAL.format(docs=docs, site=tmp_path / "site",
-                                     hook=ROOT / "site_src" / "hooks" / "main.py"))
-    return subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    return build_pages(tmp_path, {"index.md": f"# Page\n\n{text}\n"})
 
 
 def test_a_page_whose_claim_disagrees_with_its_measurement_fails_the_build(tmp_path):

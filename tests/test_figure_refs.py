@@ -6,33 +6,10 @@ from __future__ import annotations
 import subprocess
 
 import spectral_condition as sc
-from conftest import PYTHON, ROOT
-
-CONFIG = """\
-site_name: figure test
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-markdown_extensions:
-  - pymdownx.superfences
-nav:
-  - One: one.md
-  - Two: two.md
-hooks:
-  - {hook}
-"""
-
+from conftest import build_pages
 
 def build(tmp_path, one: str, two: str) -> subprocess.CompletedProcess:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "one.md").write_text(one, encoding="utf-8")
-    (docs / "two.md").write_text(two, encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(CONFIG.format(docs=docs, site=tmp_path / "site", hook=ROOT / "site_src" / "hooks" / "main.py"))
-    return subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    return build_pages(tmp_path, {"one.md": one, "two.md": two}, nav=True)
 
 
 def demo(name: str, extra: str = "") -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
-import sys
 import textwrap
 import zipfile
 from html import unescape
@@ -17,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 import spectral_condition as sc
-from conftest import PYTHON, ROOT
+from conftest import ROOT, build_pages
 from numeric_compare import mismatches
 from spectral_condition import figure_text
 
@@ -227,19 +225,6 @@ def test_the_nav_holds_every_page_in_order(built_site):
 
 # ---------------------------------------------------------------------------------------- bad fences
 
-MINIMAL = """\
-site_name: fence test
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-markdown_extensions:
-  - pymdownx.superfences
-hooks:
-  - {hook}
-"""
-
-
 @pytest.mark.parametrize("body, message", [
     ("experiment: no_such_experiment", "unknown experiment 'no_such_experiment'"),
     ("controls: [width]", "missing the line 'experiment: <name>'"),
@@ -254,14 +239,7 @@ def test_a_bad_demo_fence_stops_the_build_with_a_clear_message(tmp_path, body, m
     bad_value = "no-such-choice" if sc.schemas()[name]["params"][0]["kind"] == "choice" else 1e9
     body = body.format(name=name, pname=pname).replace("BAD", json.dumps(bad_value))
     message = message.format(pname=pname)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text(f"# Page\n\n```demo\n{body}\n```\n", encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    config.write_text(MINIMAL.format(docs=docs, site=tmp_path / "site",
-                                     hook=ROOT / "site_src" / "hooks" / "main.py"))
-    proc = subprocess.run([PYTHON, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    proc = build_pages(tmp_path, {"index.md": f"# Page\n\n```demo\n{body}\n```\n"})
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert "demo fence in index.md" in out and message in out, textwrap.shorten(out, 2000)
