@@ -66,7 +66,7 @@ def on_config(config, **kwargs):
     return config
 
 
-def _link(key: str, page: str, current: str) -> str:
+def _link(key: str, current: str) -> str:
     if key not in _numbers:
         raise FigureRefError(f"{current}: {{{{ fig: {key} }}}} names no figure (known: {', '.join(sorted(_numbers))})")
     number, target = _numbers[key]
