@@ -26,7 +26,7 @@ DOCS = ROOT / "docs"
 ARTICLE = ["index", "01-motivation", "02-preliminaries", "03-activations", "04-weights", "05-updates",
            "06-alignment", "07-coordinate-check", "08-transfer", "10-steepest-descent", "09-reference"]
 NOTEBOOKS = ["notebooks/coord_check", "notebooks/lr_transfer"]
-PAGES = ARTICLE + NOTEBOOKS + ["run-locally"]
+PAGES = ARTICLE + ["appendix"] + NOTEBOOKS + ["run-locally"]
 
 # Headings each page must have (regular expressions, matched case-insensitively against h1-h3 text):
 # what the article promises for that section.
@@ -47,6 +47,7 @@ REQUIRED_HEADINGS = {
     "10-steepest-descent": [r"steepest descent under the spectral norm", r"without an svd", r"against width",
                             r"learning-rate transfer", r"muon"],
     "09-reference": [r"^parameterizations$", r"measured exponents", r"^references$", r"notation"],
+    "appendix": [r"svd exists", r"power iteration", r"marchenko"],
     "run-locally": [r"run it locally"],
 }
 
@@ -64,7 +65,7 @@ REFERENCES = {
     "https://arxiv.org/abs/2405.14813": ["10-steepest-descent"],
     "https://github.com/modula-systems/modula": ["10-steepest-descent"],
     "https://www.math.uci.edu/~rvershyn/papers/HDP-book/HDP-book.html": ["02-preliminaries", "04-weights"],
-    "https://en.wikipedia.org/wiki/Marchenko%E2%80%93Pastur_distribution": ["02-preliminaries"],
+    "https://en.wikipedia.org/wiki/Marchenko%E2%80%93Pastur_distribution": ["appendix"],
 }
 
 

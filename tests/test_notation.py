@@ -233,3 +233,30 @@ def test_plain_notation_becomes_markdown_safe_html():
     assert notation.inline_html("(σ₂/σ₁)^{2k}, n_{l-1}") == "(σ₂/σ₁)<sup>2k</sup>, n<sub>l−1</sub>"
     params = [{"name": "steps", "label": "steps $t$"}]
     assert notation.inline_html("after ``steps`` steps", params) == "after $t$ steps"
+
+
+# ------------------------------------------------------------------------- one meaning per symbol
+
+ARTICLE_SOURCES = sorted((ROOT / "docs").glob("*.md"))
+
+
+@pytest.mark.parametrize("pattern, meaning", [
+    (r"\\alpha\b", "α: the aspect ratio is γ"),
+    (r"\\sigma_(?:1|2|i|r|j)\b|\\sigma_\{?\\?(?:min|max)", "σ with an index: singular values are s_i, σ_l is an init scale"),
+    (r"\\rho_\\", "ρ with a symbol subscript: ρ is the alignment ratio, a density is p"),
+    (r"\\theta_k", "θ_k: θ is the spike of the power-iteration figure"),
+    (r"\bstep 1\b", "'step 1': initialization is 'at initialization', later points count updates"),
+])
+def test_each_symbol_keeps_one_meaning_in_the_article(pattern, meaning):
+    bad = [f"{p.name}: {m.group(0)!r}" for p in ARTICLE_SOURCES
+           for m in re.finditer(pattern, p.read_text(encoding="utf-8"))]
+    assert not bad, f"{meaning}; found " + ", ".join(bad[:10])
+
+
+def test_controls_write_the_aspect_ratio_as_gamma_and_singular_values_as_s():
+    # The controls' words are what a reader sees next to the text's γ and s_i.
+    words = [" ".join(str(p.get(k) or "") for k in ("label", "help"))
+             for schema in sc.schemas().values() for p in schema["params"]]
+    assert any(r"\gamma = n_\text{out}/n_\text{in}" in w for w in words)
+    bad = [w for w in words if re.search(r"\\lambda|λ|\\sigma_[12i]|σ[₁₂ᵢ]", w)]
+    assert not bad, bad

@@ -14,7 +14,7 @@ OPTIMIZER = Param("optimizer", "choice", "sgd", label="optimizer", choices=OPTIM
                   choice_labels=("SGD", "Adam"), help="full-batch SGD or Adam")
 
 ASPECTS = ("0.25", "0.5", "1", "2", "4")
-ASPECT = Param("aspect", "choice", "1", label=r"aspect $\lambda = n_\text{out}/n_\text{in}$", choices=ASPECTS,
+ASPECT = Param("aspect", "choice", "1", label=r"aspect $\gamma = n_\text{out}/n_\text{in}$", choices=ASPECTS,
                choice_labels=("¼", "½", "1", "2", "4"), help="shape of the matrix")
 
 

@@ -35,7 +35,7 @@ def alignment_figure(result: dict[str, Any]) -> dict[str, Any]:
         theory(reference_slope(n, -0.5, (n[0], d["unrelated_theory"][0]), "1/√n_in " + slope_label(-0.5),
                                PALETTE[5]), False),
     ]
-    subtitle = [f"λ = n_out/n_in = {d['aspect']:g}",
+    subtitle = [f"γ = n_out/n_in = {d['aspect']:g}",
                 "rank B: (1/B)Σ_b g_b h_bᵀ", f"unrelated x: RMS over {d['unrelated_inputs']} inputs",
                 "dashed: theory, √n_out/(√n_out + √n_in) and 1/√n_in " + slope_label(-0.5)]
     lay = grid_layout("Alignment ‖A h‖/(‖A‖_*‖h‖) against width", subtitle,

@@ -32,13 +32,13 @@ def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
         traces += layer_traces(widths, series, layers, theory, i, i == 1, ONE_STEP_THEORY)
         traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
         grid.append(Panel(width_axis(widths), axis(ylabel, log=True, range=yrange, **ticks),
-                          "step 1 (init)" if t == 1 else f"step {t}"))
+                          "at initialization" if t == 1 else f"after {t - 1} update{'s' if t > 2 else ''}"))
     label = PARAM_LABELS[d["parameterization"]]
     opt = OPTIMIZER_LABELS[d["optimizer"]]
     seeds = f"{d['seeds']} seed{'s' if d['seeds'] > 1 else ''}"
     subtitle = [f"mean of {seeds}; flat lines pass", "dashed: theory slope per layer"] + _setting_note(d)
     if readout_shrinks:
-        subtitle.append(f"at step 1 the readout is {slope_label(d['theory'][0][-1])}, small by design")
+        subtitle.append(f"at initialization the readout is {slope_label(d['theory'][0][-1])}, small by design")
     lay = grid_layout(f"Coordinate check: {label}, {opt}", subtitle + [CHOSEN], grid, layer_legend(layers, theory_name=ONE_STEP_THEORY),
                       shared=True)
     return figure(traces, lay)
@@ -59,7 +59,7 @@ def _setting_note(d: dict[str, Any]) -> list[str]:
             section=7, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=1024),
                     Param("steps", "int", 4, label="steps shown", min=2, max=5, live_max=4, step=1,
-                          help="panels: step 1 is at initialization, step $t$ after $t - 1$ updates"),
+                          help="panels: at initialization, then after each update"),
                     parameterization(), OPTIMIZER,
                     Param("quantity", "choice", "h", label="quantity", choices=("h", "dh"),
                           choice_labels=(r"$\operatorname{RMS}(h_l)$", r"$\operatorname{RMS}(h_l - h_l^\text{init})$"),

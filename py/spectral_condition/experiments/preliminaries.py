@@ -39,15 +39,15 @@ def ellipse_figure(result: dict[str, Any]) -> dict[str, Any]:
     traces = [line(cx, cy, "unit circle", PALETTE[7], markers=False, dash="dot"),
               line(ix, iy, "its image under A", PALETTE[0], markers=False)]
     for k, (sig, u, color) in enumerate([(s1, d["u"][0], PALETTE[5]), (s2, d["u"][1], PALETTE[2])]):
-        traces.append(line([0, sig * u[0]], [0, sig * u[1]], f"σ{'₁₂'[k]} u{'₁₂'[k]}", color))
+        traces.append(line([0, sig * u[0]], [0, sig * u[1]], f"s{'₁₂'[k]} u{'₁₂'[k]}", color))
     # The box holds the circle and its image; one unit is as long on both axes, the x axis giving up
     # width (a wide chart) and the y axis adding range (a wide ellipse on a narrow one).
     xr, yr = _padded(cx + ix), _padded(cy + iy)
     x = axis("x₁", range=xr, scaleanchor="y", scaleratio=1, constrain="domain")
     y = axis("x₂", range=yr, constrain="range")
     lay = grid_layout("A maps the unit circle to an ellipse",
-                      [f"‖A‖_* = σ₁ = {s1:.3f}, the longest semi-axis", f"σ₂ = {s2:.3f}",
-                       "σᵢ uᵢ: the semi-axes (uᵢ the left singular vectors)"],
+                      [f"‖A‖_* = s₁ = {s1:.3f}, the longest semi-axis", f"s₂ = {s2:.3f}",
+                       "sᵢ uᵢ: the semi-axes (uᵢ the left singular vectors)"],
                       [Panel(x, y)], [t["name"] for t in traces])
     return figure(traces, lay)
 
@@ -91,17 +91,17 @@ def power_iteration_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
     k = d["k"]
     traces = [
-        line(k, d["value_error"], "value |σ̂_{k} − σ₁|/σ₁", PALETTE[0], markers=False),
-        theory(line(k, d["value_rate"], "rate (σ₂/σ₁)^{4k}", PALETTE[0], dash="dash", markers=False,
+        line(k, d["value_error"], "value |ŝ_{k} − s₁|/s₁", PALETTE[0], markers=False),
+        theory(line(k, d["value_rate"], "rate (s₂/s₁)^{4k}", PALETTE[0], dash="dash", markers=False,
                     hoverinfo="skip"), True, "theory rates"),
         line(k, d["angle_error"], "vector sin∠(v_k, v₁)", PALETTE[1], markers=False),
-        theory(line(k, d["angle_rate"], "rate (σ₂/σ₁)^{2k}", PALETTE[1], dash="dash", markers=False,
+        theory(line(k, d["angle_rate"], "rate (s₂/s₁)^{2k}", PALETTE[1], dash="dash", markers=False,
                     hoverinfo="skip"), False),
     ]
-    subtitle = [f"A is {d['n_out']}×{d['n_in']}, σ₂/σ₁ = {d['ratio']:.4f}",
+    subtitle = [f"A is {d['n_out']}×{d['n_in']}, s₂/s₁ = {d['ratio']:.4f}",
                 f"after k = {d['k'][-1]} steps: relative error {d['final_error']:.1e}",
-                f"σ₁ = {d['sigma1']:.9g} by Krylov, certified to {d['reference_tol']:g}",
-                "dashed: rates (σ₂/σ₁)^{4k} (value) and (σ₂/σ₁)^{2k} (vector)",
+                f"s₁ = {d['sigma1']:.9g} by Krylov, certified to {d['reference_tol']:g}",
+                "dashed: rates (s₂/s₁)^{4k} (value) and (s₂/s₁)^{2k} (vector)",
                 f"errors at rounding are drawn at {d['rounding_floor']:g}"]
     errors = d["value_error"] + d["angle_error"] + d["value_rate"] + d["angle_rate"]
     lay = grid_layout("Power iteration: error against step k", subtitle,
@@ -113,18 +113,18 @@ def power_iteration_figure(result: dict[str, Any]) -> dict[str, Any]:
 @experiment("power_iteration", title="Power iteration converges to ‖A‖_*", section=2,
             params=(matrix_width(128, 8, 512), ASPECT,
                     Param("spike", "float", 0.0, label=r"spike $\theta$", min=0.0, max=4.0, step=0.25,
-                          help=r"adds $\theta\, x y^\top$ (unit $x$, $y$): above $\theta \approx \lambda^{1/4}$ "
-                               r"it opens a gap $\sigma_2/\sigma_1 < 1$"),
+                          help=r"adds $\theta\, x y^\top$ (unit $x$, $y$): above $\theta \approx \gamma^{1/4}$ "
+                               r"it opens a gap $s_2/s_1 < 1$"),
                     Param("steps", "int", 100, label="power steps $k$", min=10, max=400, step=10,
                           help=r"how many steps $v \mapsto A^\top A v/\lVert A^\top A v\rVert$ to show"),
                     SEED),
             figure=power_iteration_figure)
 def power_iteration(width: int, aspect: str, spike: float, steps: int, seed: int) -> dict:
-    """Error of power iteration against step k: the vector at rate (σ₂/σ₁)^{2k}, the value at (σ₂/σ₁)^{4k}.
+    """Error of power iteration against step k: the vector at rate (s₂/s₁)^{2k}, the value at (s₂/s₁)^{4k}.
 
-    A = W + θ x yᵀ with W_ij ~ N(0, 1/n_in). After k steps on AᵀA the iterate is Σ cᵢ σᵢ^{2k} vᵢ, so
-    its angle to v₁ falls like (σ₂/σ₁)^{2k}; the estimate ‖Aᵀu‖ is a Rayleigh quotient, whose error
-    is quadratic in that angle. A Gaussian matrix has σ₂/σ₁ = 1 − O(n^{-2/3}), so convergence is
+    A = W + θ x yᵀ with W_ij ~ N(0, 1/n_in). After k steps on AᵀA the iterate is Σ cᵢ sᵢ^{2k} vᵢ, so
+    its angle to v₁ falls like (s₂/s₁)^{2k}; the estimate ‖Aᵀu‖ is a Rayleigh quotient, whose error
+    is quadratic in that angle. A Gaussian matrix has s₂/s₁ = 1 − O(n^{-2/3}), so convergence is
     slow and, before the top two directions separate, faster than the asymptotic rate (the many
     singular values just below the edge die out first); a spike θ above the BBP threshold opens a
     gap and makes the rate plain.
@@ -177,10 +177,10 @@ def _rate_line(k: np.ndarray, err: np.ndarray, rate: float, anchor_floor: float)
 def mp_singular_density(s: np.ndarray, lam: float) -> np.ndarray:
     """Marchenko–Pastur density of the nonzero singular values of W (n_out × n_in, W_ij ~ N(0, 1/n_in)).
 
-    The eigenvalues x of WWᵀ have density √((b − x)(x − a))/(2πλx) on [a, b] = [(1 − √λ)², (1 + √λ)²]
-    (plus an atom at 0 when λ > 1). A singular value is s = √x, so q(s) = 2s·p(s²); conditioning on
-    the min(n_in, n_out) nonzero ones divides by min(1, 1/λ), giving
-    q(s) = √((s₊² − s²)(s² − s₋²)) / (π · min(λ, 1) · s) with s± = |1 ± √λ|. For λ = 1 this is the
+    The eigenvalues x of WWᵀ have density √((b − x)(x − a))/(2πγx) on [a, b] = [(1 − √γ)², (1 + √γ)²]
+    (plus an atom at 0 when γ > 1). A singular value is s = √x, so q(s) = 2s·p(s²); conditioning on
+    the min(n_in, n_out) nonzero ones divides by min(1, 1/γ), giving
+    q(s) = √((s₊² − s²)(s² − s₋²)) / (π · min(γ, 1) · s) with s± = |1 ± √γ|. For γ = 1 this is the
     quarter circle √(4 − s²)/π on [0, 2].
     """
     s = np.asarray(s, dtype=float)
@@ -198,12 +198,12 @@ def mp_spectrum_figure(result: dict[str, Any]) -> dict[str, Any]:
     traces = [
         _bars(d["bin_edges"], d["density"], "singular values of W", PALETTE[0]),
         line(d["mp_s"], d["mp_density"], "Marchenko–Pastur", PALETTE[5], markers=False),
-        line([d["spectral"]], [0.0], "‖W‖_* = σ₁", PALETTE[2], mode="markers",
+        line([d["spectral"]], [0.0], "‖W‖_* = s₁", PALETTE[2], mode="markers",
              marker={"color": PALETTE[2], "size": 10, "symbol": "triangle-up"}),
     ]
-    subtitle = [f"W is {d['n_out']}×{d['n_in']}", "W_ij ~ N(0, 1/n_in)", f"λ = n_out/n_in = {lam:g}",
+    subtitle = [f"W is {d['n_out']}×{d['n_in']}", "W_ij ~ N(0, 1/n_in)", f"γ = n_out/n_in = {lam:g}",
                 f"{len(d['singular_values'])} singular values",
-                f"‖W‖_* = {d['spectral']:.3f}, edge 1 + √λ = {d['edge_high']:.3f}",
+                f"‖W‖_* = {d['spectral']:.3f}, edge 1 + √γ = {d['edge_high']:.3f}",
                 f"‖W‖_F/‖W‖_* = {d['ratio']:.2f} = √(stable rank {d['stable_rank']:.1f}), "
                 f"theory √{d['stable_rank_theory']:.1f}",
                 f"a rank-one g xᵀ has stable rank {d['rank_one_stable_rank']:.3f}"]
@@ -217,8 +217,8 @@ def mp_spectrum_figure(result: dict[str, Any]) -> dict[str, Any]:
 def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     """Histogram of the singular values of W (W_ij ~ N(0, 1/n_in)) against the Marchenko–Pastur density.
 
-    They fill [|1 − √λ|, 1 + √λ], so ‖W‖_* ≈ 1 + √λ while ‖W‖_F² = Σ W_ij² ≈ n_out: the stable rank
-    ‖W‖_F²/‖W‖_*² ≈ n_out/(1 + √λ)² grows with width, unlike a rank-one g xᵀ whose stable rank is 1.
+    They fill [|1 − √γ|, 1 + √γ], so ‖W‖_* ≈ 1 + √γ while ‖W‖_F² = Σ W_ij² ≈ n_out: the stable rank
+    ‖W‖_F²/‖W‖_*² ≈ n_out/(1 + √γ)² grows with width, unlike a rank-one g xᵀ whose stable rank is 1.
     The singular values come from the eigenvalues of the Gram matrix of the shorter side (a
     symmetric eigenproblem, cheaper in the browser than an SVD; the squaring only costs accuracy
     in the smallest values, far below a histogram bin).
@@ -254,7 +254,7 @@ def stable_rank_figure(result: dict[str, Any]) -> dict[str, Any]:
         line(n, d["rank_one"], "rank one g xᵀ", PALETTE[5]),
         theory(reference_slope(n, 0.0, (n[0], 1.0), "rank one: exactly 1, " + slope_label(0.0), PALETTE[5]), False),
     ]
-    subtitle = [f"λ = n_out/n_in = {d['aspect']:g}",
+    subtitle = [f"γ = n_out/n_in = {d['aspect']:g}",
                 "dashed: theory, √(n_in n_out)/(√n_in + √n_out) " + slope_label(0.5) + " and exactly 1"]
     lay = grid_layout("‖W‖_F/‖W‖_* against width", subtitle,
                       [Panel(width_axis(n, "width n = max(n_in, n_out)"),

@@ -25,7 +25,7 @@ def init_scale(init: str, n_out: int, n_in: int) -> float:
     """σ of W_ij ~ N(0, σ²): 1 ("unit"), or the spectral init (1/√n_in)·min(1, √(n_out/n_in)).
 
     The spectral init divides the prediction ‖W‖_* ≈ σ(√n_in + √n_out) down to
-    min(1, √λ)(1 + √λ), which lies between √λ and 2√λ for every aspect λ = n_out/n_in: Θ(√(n_out/n_in)),
+    min(1, √γ)(1 + √γ), which lies between √γ and 2√γ for every aspect γ = n_out/n_in: Θ(√(n_out/n_in)),
     the spectral condition's target, with no dependence on width.
     """
     if init == "unit":
@@ -48,7 +48,7 @@ def spectral_norm_scaling_figure(result: dict[str, Any]) -> dict[str, Any]:
         traces.append(reference_slope(n, 0.0, (n[0], d["target"][0]), "target √(n_out/n_in)", PALETTE[2],
                                       line={"color": PALETTE[2], "width": 2, "dash": "dot"}))
     ratio = d["measured"][-1] / d["predicted"][-1]
-    subtitle = [f"W is n_out×n_in, λ = n_out/n_in = {d['aspect']:g}, {sigma}",
+    subtitle = [f"W is n_out×n_in, γ = n_out/n_in = {d['aspect']:g}, {sigma}",
                 f"measured/prediction = {ratio:.3f} at n = {n[-1]}",
                 "dashed: prediction σ(√n_in + √n_out) " + slope_label(slope)
                 + (", dotted: target √(n_out/n_in)" if spectral else "")]

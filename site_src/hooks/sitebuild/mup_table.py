@@ -23,7 +23,7 @@ def format_table(source, language, class_name, options, md, **kwargs) -> str:
         ours = {p: setting.slopes(p) for p in setting.PARAMETERIZATIONS}
     except Exception as e:
         raise TableFenceError(f"mup-crosscheck fence: {e!r}") from e
-    head = ("<thead><tr><th>parameterization</th><th>step</th><th>layer</th><th>mup</th>"
+    head = ("<thead><tr><th>parameterization</th><th>updates</th><th>layer</th><th>mup</th>"
             "<th>this package</th><th>difference</th></tr></thead>")
     body = []
     for p, rows in ours.items():
@@ -31,7 +31,7 @@ def format_table(source, language, class_name, options, md, **kwargs) -> str:
             for layer, a, b in zip(LAYERS, mine, mup_row):
                 body.append(f'<tr data-parameterization="{p}" data-step="{t}" data-layer="{layer}" '
                             f'data-mup="{b!r}" data-package="{a!r}">'
-                            f"<td>{html.escape(LABELS.get(p, p))}</td><td>{t}</td><td>{layer}</td>"
+                            f"<td>{html.escape(LABELS.get(p, p))}</td><td>{t - 1}</td><td>{layer}</td>"
                             f"<td>{_math(f'{b:+.2f}')}</td><td>{_math(f'{a:+.2f}')}</td>"
                             f"<td>{_math(f'{a - b:+.2f}')}</td></tr>")
     versions = ", ".join(f"{k} {html.escape(str(v))}" for k, v in theirs["versions"].items())
