@@ -24,7 +24,7 @@ DOCS = ROOT / "docs"
 
 # The article in reading order (mkdocs.yml's nav), then the pages around it.
 ARTICLE = ["index", "01-motivation", "02-preliminaries", "03-activations", "04-weights", "05-updates",
-           "06-alignment", "07-coordinate-check", "08-transfer", "10-steepest-descent", "09-reference"]
+           "06-alignment", "07-coordinate-check", "08-transfer", "09-steepest-descent", "reference"]
 NOTEBOOKS = ["notebooks/coord_check", "notebooks/lr_transfer"]
 PAGES = ARTICLE + ["appendix"] + NOTEBOOKS + ["run-locally"]
 
@@ -44,9 +44,9 @@ REQUIRED_HEADINGS = {
     "06-alignment": [r"rank one", r"batch", r"unrelated input", r"during training"],
     "07-coordinate-check": [r"procedure", r"what each parameterization predicts", r"readout exception"],
     "08-transfer": [r"the experiment", r"drifts under sp", r"stays put"],
-    "10-steepest-descent": [r"steepest descent under the spectral norm", r"without an svd", r"against width",
+    "09-steepest-descent": [r"steepest descent under the spectral norm", r"without an svd", r"against width",
                             r"learning-rate transfer", r"muon"],
-    "09-reference": [r"^parameterizations$", r"measured exponents", r"^references$", r"notation"],
+    "reference": [r"^parameterizations$", r"measured exponents", r"^references$", r"notation"],
     "appendix": [r"svd exists", r"power iteration", r"marchenko"],
     "run-locally": [r"run it locally"],
 }
@@ -58,12 +58,12 @@ REFERENCES = {
     "https://arxiv.org/abs/2203.03466": ["01-motivation", "04-weights", "05-updates", "07-coordinate-check",
                                          "08-transfer"],
     "https://github.com/microsoft/mup": ["01-motivation", "07-coordinate-check"],
-    "https://github.com/KellerJordan/Muon": ["10-steepest-descent"],
-    "https://kellerjordan.github.io/posts/muon/": ["10-steepest-descent"],
-    "https://arxiv.org/abs/2409.20325": ["10-steepest-descent"],
-    "https://arxiv.org/abs/2410.21265": ["10-steepest-descent"],
-    "https://arxiv.org/abs/2405.14813": ["10-steepest-descent"],
-    "https://github.com/modula-systems/modula": ["10-steepest-descent"],
+    "https://github.com/KellerJordan/Muon": ["09-steepest-descent"],
+    "https://kellerjordan.github.io/posts/muon/": ["09-steepest-descent"],
+    "https://arxiv.org/abs/2409.20325": ["09-steepest-descent"],
+    "https://arxiv.org/abs/2410.21265": ["09-steepest-descent"],
+    "https://arxiv.org/abs/2405.14813": ["09-steepest-descent"],
+    "https://github.com/modula-systems/modula": ["09-steepest-descent"],
     "https://www.math.uci.edu/~rvershyn/papers/HDP-book/HDP-book.html": ["02-preliminaries", "04-weights"],
     "https://en.wikipedia.org/wiki/Marchenko%E2%80%93Pastur_distribution": ["appendix"],
 }
@@ -306,7 +306,7 @@ def test_run_locally_repeats_the_readme_commands_exactly():
 # ---------------------------------------------------------------------------------- references
 
 def test_references_are_listed_with_links_and_cited_where_used(pages):
-    ref = pages["09-reference"]
+    ref = pages["reference"]
     for url, citing in REFERENCES.items():
         assert url in ref.links, f"reference page: no link to {url}"
         for name in citing:
@@ -316,8 +316,8 @@ def test_references_are_listed_with_links_and_cited_where_used(pages):
 # ----------------------------------------------------------------------------- build-time tables
 
 def test_exponent_table_on_the_page_equals_the_package_and_is_within_tolerance(pages):
-    page_rows = pages["09-reference"].exponent_rows
-    assert pages["09-reference"].exponent_tables == 2  # the paper's claims, then the checks of the tools
+    page_rows = pages["reference"].exponent_rows
+    assert pages["reference"].exponent_tables == 2  # the paper's claims, then the checks of the tools
     rows = exponents.table()
     assert [r["data-key"] for r in page_rows] == [r["key"] for r in rows]
     for shown, row in zip(page_rows, rows):
@@ -333,7 +333,7 @@ def test_exponent_table_on_the_page_equals_the_package_and_is_within_tolerance(p
 
 
 def test_parameterization_table_on_the_page_is_the_package_table(pages):
-    shown = [(r["data-parameterization"], r["data-kind"]) for r in pages["09-reference"].parameterization_rows]
+    shown = [(r["data-parameterization"], r["data-kind"]) for r in pages["reference"].parameterization_rows]
     assert shown == [(r["parameterization"], r["kind"]) for r in parameterizations.table()]
     assert {p for p, _ in shown} == {"sp", "ntp", "mup", "spectral"}
 

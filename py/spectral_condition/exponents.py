@@ -436,10 +436,10 @@ def _steepest_slopes(quantity: str, steps: int, scale: str = "spectral") -> list
 
 for _steps, _tol in ((1, 0.01), (2, 0.1), (5, 0.1)):
     _setting = f"spectral steepest descent, {_steps} step{'s' if _steps > 1 else ''} (worst layer, widths 64–512)"
-    exponent_check(f"steepest_dw_{_steps}", section=10,
+    exponent_check(f"steepest_dw_{_steps}", section=9,
                    quantity="$\\lVert\\Delta W_l\\rVert_*/\\sqrt{n_l/n_{l-1}}$", setting=_setting,
                    theory=0.0, tolerance=_tol)(lambda s=_steps: _worst(_steepest_slopes("dw", s), [0.0] * 3))
-    exponent_check(f"steepest_dh_{_steps}", section=10, quantity="$\\operatorname{RMS}(\\Delta h_l)$",
+    exponent_check(f"steepest_dh_{_steps}", section=9, quantity="$\\operatorname{RMS}(\\Delta h_l)$",
                    setting=_setting,
                    theory=0.0, tolerance=0.1)(lambda s=_steps: _worst(_steepest_slopes("dh", s), [0.0] * 3))
 del _steps, _tol, _setting
@@ -449,7 +449,7 @@ del _steps, _tol, _setting
 # η/n_{l-1} on the input layer and the readout. Every layer's update is then Θ(√(n_l/n_{l-1})); over seeds
 # 0–3 the worst layer's RMS(Δh_l) slope is below 0.04 after 1 and 5 steps.
 for _steps in (1, 5):
-    exponent_check(f"steepest_muon_hidden_dh_{_steps}", section=10, quantity="$\\operatorname{RMS}(\\Delta h_l)$",
+    exponent_check(f"steepest_muon_hidden_dh_{_steps}", section=9, quantity="$\\operatorname{RMS}(\\Delta h_l)$",
                    setting=f"Muon's factor on the hidden layer, Adam on input and readout, {_steps} "
                            f"step{'s' if _steps > 1 else ''} (worst layer, widths 64–512)", theory=0.0, tolerance=0.1)(
         lambda s=_steps: _worst(_layer_slopes("steepest_update_sizes", SEEDS4, "values", lambda v: v["steepest"],
@@ -459,7 +459,7 @@ del _steps
 
 
 # Muon's factor √max(1, n_l/n_{l-1}) is 1 for the readout (d_out × n), √(n/d_out) times the condition.
-@exponent_check("steepest_muon_dw_readout", section=10,
+@exponent_check("steepest_muon_dw_readout", section=9,
                 quantity="$\\lVert\\Delta W_L\\rVert_*/\\sqrt{n_L/n_{L-1}}$",
                 setting="steepest descent with Muon's factor, readout, 1 step (widths 64–512)", theory=0.5,
                 tolerance=0.01)
@@ -479,7 +479,7 @@ def _steepest_best_lr_slope(scale: str) -> float:
 
 for _scale, _drift, _what in (("spectral", 0.0, "$\\varepsilon_l = \\eta\\sqrt{n_l/n_{l-1}}$"),
                               ("muon", -0.5, "Muon's factor $\\eta\\sqrt{\\max(1, n_l/n_{l-1})}$")):
-    exponent_check(f"steepest_lr_transfer_{_scale}", section=10, quantity="best base learning rate $\\eta$",
+    exponent_check(f"steepest_lr_transfer_{_scale}", section=9, quantity="best base learning rate $\\eta$",
                    setting=f"spectral steepest descent, {_what}, 10 steps", theory=_drift,
                    tolerance=0.25)(partial(_steepest_best_lr_slope, _scale))
 del _scale, _drift, _what

@@ -90,7 +90,7 @@ def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @experiment("newton_schulz", title="Newton–Schulz: the map on singular values and a real gradient after k iterations",
-            section=10, cost="norm",
+            section=9, cost="norm",
             params=(Param("kind", "choice", "quintic", label="iteration", choices=tuple(polar.ITERATIONS),
                           choice_labels=("cubic $p(s) = (3s - s^3)/2$", "quintic (Muon's coefficients)"),
                           help="the odd polynomial applied to every singular value"),
@@ -160,7 +160,7 @@ def steepest_update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @experiment("steepest_update_sizes", sweep=True,
-            title="Update sizes against width: SGD, Adam and spectral steepest descent", section=10, cost="training",
+            title="Update sizes against width: SGD, Adam and spectral steepest descent", section=9, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=256),
                     Param("steps", "int", 1, label="steps $t$", min=1, max=10, live_max=3, step=1,
                           help="full-batch training steps before measuring"),
@@ -229,7 +229,7 @@ STACK_ENTRIES = 2 ** 22
 
 @experiment("steepest_lr_transfer", sweep=True,
             title="Learning-rate transfer under spectral steepest descent: final loss against η at several widths",
-            section=10, cost="training",
+            section=9, cost="training",
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=512),
                     parameterization_param("spectral"),
                     Param("optimizer", "choice", network.STEEPEST, label="optimizer", choices=LR_OPTIMIZERS,

@@ -114,7 +114,7 @@ def format_exponents(source, language, class_name, options, md, **kwargs) -> str
 def _page_of(section: int) -> str:
     pages = {1: "01-motivation", 2: "02-preliminaries", 3: "03-activations", 4: "04-weights",
              5: "05-updates", 6: "06-alignment", 7: "07-coordinate-check", 8: "08-transfer",
-             9: "09-reference", 10: "10-steepest-descent"}
+             9: "09-steepest-descent"}
     # Relative to the reference page, which sits one directory down under use_directory_urls.
     return f"../{pages[section]}/" if section in pages else "#"
 
