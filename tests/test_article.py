@@ -391,3 +391,28 @@ def test_page_7_shows_mup_slopes_beside_the_packages_and_no_claim_is_left_unrend
         path = _html_path(site, name)
         if path.is_file():
             assert "{{ claim" not in path.read_text(encoding="utf-8"), name
+
+
+# ------------------------------------------------------------------------------- figures as arguments
+
+def _fences(text: str) -> list[dict[str, str]]:
+    out = []
+    for body in re.findall(r"^```demo[ \t]*\n(.*?)^```", text, re.M | re.S):
+        out.append(dict(re.findall(r"^(experiment|id|caption):[ \t]*(.*?)[ \t]*$", body, re.M)))
+    return out
+
+
+def test_every_figure_is_referenced_and_its_caption_is_short():
+    # Captions lead with what to try and predict, in at most 50 words (a formula counts as one);
+    # every figure of the article is referred to from the text by {{ fig: KEY }}.
+    sources = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))}
+    referenced = set(re.findall(r"\{\{\s*fig\s*:\s*([A-Za-z0-9_~-]+)\s*\}\}", "".join(sources.values())))
+    for name, text in sources.items():
+        seen: dict[str, int] = {}
+        for fence in _fences(text):
+            key = fence.get("id") or fence.get("experiment", "")
+            seen[key] = seen.get(key, 0) + 1
+            words = len(re.sub(r"\$[^$]*\$", "M", fence.get("caption", "")).split())
+            assert words <= 50, f"{name}: the caption of {key} has {words} words"
+            if name != "index.md" and seen[key] == 1:
+                assert key in referenced, f"{name}: figure {key} is not referred to by {{{{ fig: {key} }}}}"
