@@ -38,8 +38,9 @@ SCALE = Param("scale", "choice", "spectral", label=r"update norm $\lVert\Delta W
               choice_labels=tuple(SCALE_LABELS[s] for s in SCALES),
               help="the per-layer size of the update")
 LAYERS = Param("layers", "choice", "all", label="steepest descent on", choices=("all", "hidden"),
-               choice_labels=("every layer", "hidden layers; Adam on input and readout (as Muon is used)"),
-               help="which layers spectral steepest descent trains; Adam, with the parameterization's rates, the rest")
+               choice_labels=("every layer", "hidden only (as Muon)"),
+               help="which layers spectral steepest descent trains: every layer, or the hidden layers only with "
+                    "Adam at the parameterization's rates on the input and readout, as Muon is used")
 MOMENTUM = Param("momentum", "float", 0.0, label=r"momentum $\beta$", min=0.0, max=0.95, step=0.05,
                  help="0: the gradient's polar factor; above: of the Nesterov momentum, as Muon steps")
 
