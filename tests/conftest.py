@@ -28,6 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 # The checkout's package, whatever copy is installed: the site build imports this one too.
 if str(ROOT / "py") not in sys.path:
     sys.path.insert(0, str(ROOT / "py"))
+
+# Tests call some build jobs in-process (claims, notation). The build's loader drops the package from
+# sys.modules and imports it afresh on first use, which in a test session would leave two copies:
+# modules the tests imported earlier (web, sweeps) would then work on the other copy's state. The jobs
+# use the copy the tests imported instead, which is the checkout's (py/ is first on the path).
+import spectral_condition  # noqa: E402
+
+if str(ROOT / "site_src" / "hooks") not in sys.path:
+    sys.path.insert(0, str(ROOT / "site_src" / "hooks"))
+from sitebuild import package as _build_package  # noqa: E402
+
+_build_package._loaded = spectral_condition
 VENV_PY = ROOT / ".venv" / "bin" / "python"
 PYTHON = str(VENV_PY) if VENV_PY.exists() else sys.executable
 CHROMIUM = "/usr/bin/chromium"
