@@ -46,14 +46,15 @@ def test_a_claim_renders_as_its_measured_slope():
 
 @pytest.mark.parametrize("text, message", [
     ("{{ claim: RISING | falls }}", "p.md: claim {{ claim: RISING | falls }} says 'falls' (slope < −0.1), "
-                                    "but the measured slope is +0.49"),
+                                    "but the measured slope is MEASURED (square Gaussian)"),
     ("{{ claim: nothing | flat }}", "p.md: claim {{ claim: nothing | flat }}: no exponent row 'nothing'"),
     ("{{ claim RISING }}", "p.md: malformed claim"),
 ])
 def test_a_wrong_or_malformed_claim_names_page_claim_and_measurement(text, message):
     with pytest.raises(claims_job.ClaimError) as e:
         claims_job.render("Some text " + text.replace("RISING", RISING), "p.md")
-    assert message.replace("RISING", RISING) in str(e.value)
+    measured = f"{exponents.measured(RISING):+.3f}"
+    assert message.replace("RISING", RISING).replace("MEASURED", measured) in str(e.value)
 
 
 def _build(tmp_path, text):
@@ -65,7 +66,7 @@ def test_a_page_whose_claim_disagrees_with_its_measurement_fails_the_build(tmp_p
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out
     assert re.search(rf"index\.md: claim \{{\{{ claim: {RISING} \| falls \}}\}} says 'falls' .*"
-                     r"measured slope is \+0\.49", out), textwrap.shorten(out, 2000)
+                     rf"measured slope is {re.escape(f'{exponents.measured(RISING):+.3f}')}", out), textwrap.shorten(out, 2000)
 
 
 def test_a_page_whose_claim_agrees_builds_with_the_measured_slope_in_it(tmp_path):

@@ -62,7 +62,7 @@ def test_a_matrix_figure_measures_the_draw_of_its_own_stream():
     d = sc.run("spectral_norm_scaling", {"width": 128, "aspect": "4", "init": "unit", "seed": 6})["data"]
     for n, measured in zip(d["widths"], d["measured"]):
         n_out, n_in = matrices.shape(n, "4")
-        w = np.random.default_rng([6, n_out, n_in, matrices.SPECTRAL_NORM]).standard_normal((n_out, n_in))
+        w = np.random.Generator(np.random.SFC64([6, n_out, n_in, matrices.SPECTRAL_NORM])).standard_normal((n_out, n_in))
         assert measured == pytest.approx(np.linalg.norm(w, 2), rel=NORM_TOL), n
 
 

@@ -207,7 +207,7 @@ def test_power_iteration_keeps_its_numbers_for_the_figure():
     r = norms.spectral_norm(a, tol=None, max_iter=30, seed=5, keep_vectors=True)
     p = norms.power_iteration(a, 30, seed=5, keep_vectors=True)
     assert r.history == p.history and r.iterations == 30 and len(r.vectors) == 30
-    v = a.T @ np.random.default_rng(5).standard_normal(60)
+    v = a.T @ np.random.Generator(np.random.SFC64(5)).standard_normal(60)
     v /= np.linalg.norm(v)
     for k in range(30):
         u = a @ v

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import spectral_condition as sc
+from spectral_condition import matrices
 from spectral_condition.fit import loglog_slope
 from spectral_condition.experiments.preliminaries import spiked_matrix
 
@@ -57,8 +58,15 @@ def test_spectral_norm_prediction_holds_for_rectangles(aspect):
     # Same law at fixed aspect, same slope ½ and tolerance 0.03; the measured/predicted ratio
     # approaches 1 with an O(n^{-2/3}) gap (≤ 10 % from n = 64, where the short side is only 16).
     assert abs(fit(d, "measured") - 0.5) <= 0.03
-    ratios = (np.array(d["measured"]) / np.array(d["predicted"]))[np.array(d["widths"]) >= LO]
-    assert np.all((ratios > 0.9) & (ratios < 1.01))
+    widths = np.array(d["widths"])
+    ratios = (np.array(d["measured"]) / np.array(d["predicted"]))[widths >= LO]
+    # One draw's σ₁ sits above the mean by Tracy–Widom fluctuations, of relative size
+    # (1/√n_in + 1/√n_out)^{1/3}/(2(√n_in + √n_out)) (Johnstone 2001, on λ₁ = σ₁²): 1.2 % at 64 × 256.
+    # TW₁ has mean −1.2 and standard deviation 1.3; the largest of 400 draws at 128 × 512 (two random
+    # streams) was 3.25, so the upper bound is 1 + 3.5 of that size.
+    shapes = [matrices.shape(int(n), aspect) for n in widths[widths >= LO]]
+    upper = np.array([1 + 3.5 * (m ** -0.5 + n ** -0.5) ** (1 / 3) / (2 * (m ** 0.5 + n ** 0.5)) for m, n in shapes])
+    assert np.all((ratios > 0.9) & (ratios < upper)), (ratios, upper)
 
 
 # The square case is in the exponent table (spectral_norm_spectral_init); here the rectangles.
@@ -180,6 +188,8 @@ def test_power_iteration_experiment_converges_at_the_predicted_rate():
     tail = (k >= 5) & np.isfinite(err) & (err > 1e-12)
     assert tail.sum() >= 4
     rate = np.exp(np.polyfit(k[tail], np.log(err[tail]), 1)[0])
-    # Theory: the value error shrinks by (σ₂/σ₁)⁴ per step once the gap dominates; the spike opens
-    # a clear gap, so the fitted per-step factor matches within 10 %.
-    assert rate == pytest.approx(d["ratio"] ** 4, rel=0.1)
+    # Theory: the value error is a sum over j ≥ 2 of terms shrinking by (σ_j/σ₁)⁴ per step, so the
+    # fitted per-step factor is at most (σ₂/σ₁)⁴ (5 % for the fit), and it approaches that factor
+    # from below as the terms of the bulk's lower singular values die out. The bulk edge sits right
+    # below σ₂, so they die out slowly: over seeds 1–6 the factor is 0.82–0.98 of (σ₂/σ₁)⁴.
+    assert 0.75 * d["ratio"] ** 4 <= rate <= 1.05 * d["ratio"] ** 4

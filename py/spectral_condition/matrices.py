@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import streams
+
 # Stream tags: one per experiment, never shared.
 POWER_ITERATION, MP_SPECTRUM, STABLE_RANK, SPECTRAL_NORM, ALIGNMENT = 1, 2, 3, 4, 5
 
@@ -24,9 +26,9 @@ def shape(width: int, aspect: str) -> tuple[int, int]:
 
 def rng(seed: int, n_out: int, n_in: int, tag: int) -> np.random.Generator:
     """The generator of one shape's draws in one experiment."""
-    return np.random.default_rng([seed, n_out, n_in, tag])
+    return streams.generator(seed, n_out, n_in, tag)
 
 
 def gaussian(gen: np.random.Generator, n_out: int, n_in: int, sigma: float = 1.0) -> np.ndarray:
     """An n_out × n_in matrix of i.i.d. N(0, σ²) entries."""
-    return sigma * gen.standard_normal((n_out, n_in))
+    return streams.standard_normal(gen, (n_out, n_in), sigma)

@@ -25,7 +25,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from . import polar
+from . import polar, streams
 from .parameterizations import LayerScaling
 
 ACTIVATIONS = ("relu", "linear")
@@ -59,7 +59,7 @@ def draw_weights(widths: Sequence[int], scalings: Sequence[LayerScaling],
     if len(scalings) != len(widths) - 1:
         raise ValueError("need one scaling per layer: len(scalings) == len(widths) - 1")
     for l, s in enumerate(scalings):
-        yield s.std * rng.standard_normal((widths[l + 1], widths[l]))
+        yield streams.standard_normal(rng, (widths[l + 1], widths[l]), s.std)
 
 
 def init_weights(widths: Sequence[int], scalings: Sequence[LayerScaling],

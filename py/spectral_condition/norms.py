@@ -14,10 +14,10 @@ import math
 
 import numpy as np
 
-from .krylov import _ROUNDING, SpectralNorm, _bidiagonalization, _relative_bound, _unit
+from . import streams
+from .krylov import _ROUNDING, SpectralNorm, _bidiagonalization, _relative_bound, _unit, transpose_product
 
-# Power steps after which a run counts as slow (σ₂ ≈ σ₁), making a contiguous copy of Aᵀ worth its cost.
-_COPY_AFTER = 8
+
 def spectral_norm(A: np.ndarray, tol: float | None = 1e-10, max_iter: int = 20_000, seed: int = 0,
                   keep_vectors: bool = False) -> SpectralNorm:
     """‖A‖_* = σ₁(A) to relative error ``tol``, by Golub–Kahan–Lanczos bidiagonalization.
@@ -102,8 +102,8 @@ def power_iteration(A: np.ndarray, steps: int, seed: int = 0, keep_vectors: bool
 def _power_iteration(A: np.ndarray, steps: int, seed: int, keep_vectors: bool,
                      tol: float | None) -> SpectralNorm:
     m, n = A.shape
-    rng = np.random.default_rng(seed)
-    v = A.T @ rng.standard_normal(m)
+    rng = streams.generator(seed)
+    v = transpose_product(rng.standard_normal(m), A)
     norm_v = np.linalg.norm(v)
     if norm_v == 0.0:
         # A x = 0 for a random x only when A = 0 (with probability one).
@@ -118,20 +118,15 @@ def _power_iteration(A: np.ndarray, steps: int, seed: int, keep_vectors: bool,
     vectors: list[np.ndarray] = []
     sigma, error = 0.0, math.inf
     u = np.zeros(m)
-    at = A.T
     av = None
     for k in range(1, steps + 1):
-        if k == _COPY_AFTER:
-            # A slow run: pay once for a C-contiguous Aᵀ. Native NumPy's BLAS streams a transposed
-            # view as fast, but Pyodide's NumPy has no BLAS and walks it with a stride, 5× slower.
-            at = np.ascontiguousarray(A.T)
         av = np.dot(A, v)
         if k > 1:
             error = _relative_bound(float(np.linalg.norm(av - sigma * u)), sigma)
             if error <= stop:
                 break
         u = av / np.linalg.norm(av)
-        w = np.dot(at, u)
+        w = transpose_product(u, A)
         sigma = float(np.linalg.norm(w))
         v = w / sigma
         history.append(sigma)
