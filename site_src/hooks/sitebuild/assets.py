@@ -31,8 +31,9 @@ def _ensure_pyodide() -> Path:
         module.assemble(PYODIDE_BUILD)
     lock = json.loads((PYODIDE_BUILD / "pyodide-lock.json").read_text())
     numpy_wheel = lock["packages"]["numpy"]["file_name"]
-    if not (PYODIDE_BUILD / numpy_wheel).is_file():
-        raise PluginError(f"{PYODIDE_BUILD / numpy_wheel} is missing: run `make pyodide`")
+    for name in (numpy_wheel, "python_stdlib.pyc.zip", "numpy.pyc.zip"):
+        if not (PYODIDE_BUILD / name).is_file():
+            raise PluginError(f"{PYODIDE_BUILD / name} is missing: run `make pyodide`")
     return PYODIDE_BUILD
 
 

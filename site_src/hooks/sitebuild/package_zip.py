@@ -50,7 +50,9 @@ def version() -> str:
 
 
 def on_config(config, **kwargs):
-    version()  # taken when the build starts, like the package import, not midway through the pages
+    # Taken when the build starts, like the package import, not midway through the pages; the
+    # template that starts the worker reads it from config.extra.
+    config.extra["spectral_version"] = version()
     return config
 
 
