@@ -111,3 +111,19 @@ def test_no_python_source_hides_in_javascript():
     scripts = sorted((ROOT / "site_src" / "js").glob("*.js")) + [ROOT / "tests" / "pyodide_node" / "run.mjs"]
     found = [p.name for p in scripts if "runPython" in p.read_text(encoding="utf-8")]
     assert not found, f"Python source run from JavaScript in {found}: call spectral_condition.web instead"
+
+
+def test_the_browser_imports_its_python_from_bytecode(built_site):
+    """The standard library, NumPy and the package come from the bytecode the site ships: with the
+    sources of numpy/__init__.py and spectral_condition/web.py replaced by a line that raises, both
+    still import."""
+    import subprocess
+
+    proc = subprocess.run(["node", str(ROOT / "tests" / "pyodide_node" / "bytecode.mjs"),
+                           str(built_site / "assets" / "pyodide"),
+                           str(built_site / "assets" / "py" / "spectral_condition.zip")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got == {"json": "/lib/python312.zip/json/__init__.pyc", "numpy": "ok", "web": "ok"}, got
+

@@ -112,9 +112,30 @@ def test_the_package_zip_holds_the_files_cpython_imports(built_site):
                for p in package.rglob("*.py") if "__pycache__" not in p.parts}
     with zipfile.ZipFile(built_site / "assets" / "py" / "spectral_condition.zip") as z:
         zipped = {n: z.read(n) for n in z.namelist()}
-    # Byte for byte the checkout's files, all of them but the native-only modules.
-    assert zipped == {k: v for k, v in sources.items() if k.split("/", 1)[1] not in web.NATIVE_ONLY}
+    # Byte for byte the checkout's files, all of them but the native-only modules ...
+    py = {k: v for k, v in zipped.items() if k.endswith(".py")}
+    assert py == {k: v for k, v in sources.items() if k.split("/", 1)[1] not in web.NATIVE_ONLY}
     assert "spectral_condition/web.py" in zipped and "spectral_condition/exponents.py" not in zipped
+    # ... and beside each, its bytecode for the browser's CPython 3.12 (magic number 3531), as an
+    # unchecked hash-based .pyc (flags 0b01: used without reading the source).
+    pyc = {k: v for k, v in zipped.items() if not k.endswith(".py")}
+    assert set(pyc) == {f"{k.rsplit('/', 1)[0]}/__pycache__/{k.rsplit('/', 1)[1][:-3]}.cpython-312.pyc" for k in py}
+    for name, data in pyc.items():
+        assert data[:4] == (3531).to_bytes(2, "little") + b"\r\n" and data[4:8] == (1).to_bytes(4, "little"), name
+
+
+def test_the_browser_gets_the_standard_library_and_numpy_as_bytecode(built_site):
+    pyodide = built_site / "assets" / "pyodide"
+    with zipfile.ZipFile(pyodide / "python_stdlib.zip") as official, \
+            zipfile.ZipFile(pyodide / "python_stdlib.pyc.zip") as compiled:
+        modules = {n[:-3] for n in official.namelist() if n.endswith(".py")}
+        have = set(compiled.namelist())
+    # Every module compiled but source that does not compile (a handful of test inputs, if any).
+    assert len({m for m in modules if m + ".pyc" in have}) >= len(modules) - 5
+    assert {"os.pyc", "importlib/__init__.pyc", "_pyodide/_importhook.pyc"} <= have
+    with zipfile.ZipFile(pyodide / "numpy.pyc.zip") as z:
+        names = z.namelist()
+    assert "numpy/__pycache__/__init__.cpython-312.pyc" in names and len(names) > 100
 
 
 def _demo_payloads(html: str) -> list[dict]:

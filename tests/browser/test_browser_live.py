@@ -330,3 +330,32 @@ def test_a_dead_worker_is_replaced_on_the_next_input(page, site_server):
     step_width(page, name)
     assert page.evaluate("__spectralRuntime.starts") == 2
     assert_matches_native(page, name)
+
+
+def test_a_page_with_live_figures_starts_the_worker_while_the_page_is_still_loading(page, site_server):
+    """The head starts the worker before the page's scripts run (they wait for the document to be
+    parsed), and the runtime takes that worker over instead of starting a second one. (Material's
+    search starts a worker of its own, not counted here.)"""
+    page.add_init_script("""
+        window.__workersMade = [];
+        const Real = window.Worker;
+        window.Worker = class extends Real {
+          constructor(url, options) {
+            if (String(url).includes("/spectral/worker.js")) window.__workersMade.push(document.readyState);
+            super(url, options);
+          }
+        };""")
+    page.goto(site_server + "02-preliminaries/")
+    wait_all(page, "live")
+    assert page.evaluate("window.__workersMade") == ["loading"]
+    assert page.evaluate("__spectralRuntime.starts") == 1
+
+
+def test_a_page_without_live_figures_starts_no_worker(page, site_server):
+    page.goto(site_server + "reference/")
+    page.wait_for_load_state("load")
+    assert page.locator("[data-demo]").count() == 0
+    page.wait_for_timeout(300)
+    assert page.evaluate("__spectralRuntime.starts") == 0
+    assert not any("worker.js" in e for e in page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name)"))

@@ -22,7 +22,7 @@ PYODIDE_DIR = "assets/pyodide"
 log = logging.getLogger("mkdocs.hooks.sitebuild")
 
 
-def _ensure_pyodide() -> Path:
+def ensure_pyodide() -> Path:
     if not (PYODIDE_BUILD / "pyodide.asm.wasm").is_file():
         spec = importlib.util.spec_from_file_location("assemble_pyodide", SITE_SRC / "assemble_pyodide.py")
         module = importlib.util.module_from_spec(spec)
@@ -45,7 +45,7 @@ def _static(config, src: Path, uri: str) -> File:
 
 def on_files(files: Files, config, **kwargs):
     add = [_static(config, src, f"{RUNTIME_DIR}/{src.name}") for src in runtime_sources()]
-    for src in sorted(_ensure_pyodide().iterdir()):
+    for src in sorted(ensure_pyodide().iterdir()):
         if src.is_file() and not src.name.startswith("."):
             add.append(_static(config, src, f"{PYODIDE_DIR}/{src.name}"))
     plotly = NODE / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
