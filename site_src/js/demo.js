@@ -175,6 +175,7 @@ export class Demo {
 
   onAnswer(msg) {
     if (msg.id !== this.latest) return; // a newer request is on its way: drop this one
+    this.root.classList.remove("sc-demo--stale");
     const answer = msg.answer;
     const fromLink = msg.id === this.linkId;
     if (msg.final) {
@@ -237,8 +238,12 @@ export class Demo {
     else this.status.textContent = "";
   }
 
+  // Busy from the input to the final answer; stale (the chart dimmed) until the first answer, so the
+  // figure acknowledges every input at once, also where nothing can be redrawn before the worker
+  // answers.
   setBusy(on) {
     this.root.classList.toggle("sc-demo--busy", on);
+    this.root.classList.toggle("sc-demo--stale", on);
     this.root.setAttribute("aria-busy", on ? "true" : "false");
     if (on) this.busyEl.textContent = "computing…";
   }

@@ -11,7 +11,8 @@
  * after the parameter; its chart is the .js-plotly-plot inside it, whose data-renders counts finished
  * draws; data-params on the root holds the parameters of the figure shown and data-pending (a JSON
  * list) the widths its answer still waited for; the root has class sc-demo--busy and aria-busy="true"
- * until the final answer to its newest request; it has class sc-demo--off while its controls are off
+ * until the final answer to its newest request, and class sc-demo--stale (its chart dimmed) until the
+ * first answer to it; it has class sc-demo--off while its controls are off
  * (live figures unavailable), the reason in its .sc-demo__message. window.__spectralRuntime exposes
  * `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
  * `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker

@@ -359,3 +359,26 @@ def test_a_page_without_live_figures_starts_no_worker(page, site_server):
     assert page.evaluate("__spectralRuntime.starts") == 0
     assert not any("worker.js" in e for e in page.evaluate(
         "performance.getEntriesByType('resource').map(e => e.name)"))
+
+
+def test_a_figure_is_dimmed_from_the_input_until_the_first_answer(page, site_server):
+    """A figure whose answer takes a while (a figure without a width sweep answers only when done)
+    acknowledges the input at once: its chart is dimmed until the worker answers, then shown fully."""
+    name = next(n for n in sc.names() if not web.get(n).sweep and web.get(n).cost != "instant"
+                and any(p.kind == "int" for p in web.get(n).params))
+    page.goto(site_server + "demos/")
+    wait_state(page, name, "live")
+    chart_opacity = f"""() => getComputedStyle(document.querySelector('[data-demo="{name}"] .sc-demo__chart')).opacity"""
+    assert page.evaluate(chart_opacity) == "1"
+    p = next(p for p in web.get(name).params if p.kind == "int")
+    top = p.upper(live=True)
+    value = top if shown_params(page, name)[p.name] != top else p.min
+    stale = page.evaluate("""([name, param, value]) => {
+        const el = document.querySelector(`[data-demo="${name}"]`);
+        __spectralRuntime.run(el, {[param]: value});
+        return el.classList.contains('sc-demo--stale'); }""", [name, p.name, value])
+    assert stale
+    page.wait_for_function(f"() => Number(({chart_opacity})()) < 0.9")
+    wait_params(page, name, p.name, value, timeout=LIVE_TIMEOUT_MS)
+    assert not page.evaluate(f"""document.querySelector('[data-demo="{name}"]').classList.contains('sc-demo--stale')""")
+    page.wait_for_function(f"() => ({chart_opacity})() === '1'")
