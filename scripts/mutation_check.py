@@ -102,7 +102,7 @@ MUTATIONS = [
     Mutation("adam_t_stuck", "mlp.py", "self.t += 1", "self.t = 1", "Adam's step counter stuck at 1"),
     Mutation("sgd_double", "mlp.py", "np.multiply(g, lr, out=tmp)", "np.multiply(g, 2 * lr, out=tmp)",
              "SGD steps twice as far"),
-    Mutation("backward_no_relu", "mlp.py", "g = (g @ weights[l]) * phi_prime(hs[l - 1], activation)",
+    Mutation("backward_no_relu", "mlp.py", "g = products.matmul(g, weights[l]) * phi_prime(hs[l - 1], activation)",
              "g = g @ weights[l]", "backward pass ignores φ'"),
     Mutation("mse_half", "mlp.py", "0.5 * np.sum(diff * diff, axis=(-2, -1)) / batch",
              "np.sum(diff * diff, axis=(-2, -1)) / batch", "MSE without its ½"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import streams
+from . import products, streams
 
 _EPS = float(np.finfo(float).eps)
 # Below this relative size a change or a residual is rounding in sums of n terms, not iteration error.
@@ -30,13 +30,6 @@ _MAX_BASIS = 128
 # the worst case (two singular values, 2·tol apart, the rest of the spectrum far below); with a factor
 # 2 (c² ≥ 1/5) half of all starts would be missed there. Each factor of ten costs a few Krylov steps.
 _HIDDEN_MARGIN = 10.0
-
-
-def transpose_product(u: np.ndarray, A: np.ndarray) -> np.ndarray:
-    """Aᵀu. NumPy without a BLAS (Pyodide) computes ``u @ A`` as one dot product per column, reading
-    A down its columns at a quarter of the speed of ``A @ v``; einsum's loop adds u_i·A[i, :] row by
-    row, reading A contiguously, and is as fast as ``A @ v`` there (a BLAS is as fast either way)."""
-    return np.einsum("ij,i->j", A, u)
 
 
 @dataclass(frozen=True)
@@ -73,7 +66,7 @@ def _bidiagonalization(A: np.ndarray, tol: float, max_iter: int, seed: int) -> S
         if not np.any(A):
             return SpectralNorm(0.0, _unit(m), _unit(n), 0, True, 0.0, ())
         # v fell in the null space of A (probability zero); a vector of the row space cannot.
-        v = transpose_product(rng.standard_normal(m), A)
+        v = products.transpose_times(rng.standard_normal(m), A)
         v /= np.linalg.norm(v)
         pending = A @ v
 
@@ -103,7 +96,7 @@ def _bidiagonalization(A: np.ndarray, tol: float, max_iter: int, seed: int) -> S
             alpha = float(np.linalg.norm(p))
         if alpha > 0.0:
             U[j] = p / alpha
-            w = transpose_product(U[j], A)
+            w = products.transpose_times(U[j], A)
             w -= alpha * V[j]
             _orthogonalize(w, V[:j + 1])
             # Once V spans ℝⁿ, what is left of w is rounding.
@@ -157,11 +150,11 @@ def _orthogonalize(w: np.ndarray, basis: np.ndarray) -> None:
     """Remove from w (in place) its components along the orthonormal rows of ``basis``, twice.
 
     One pass of classical Gram–Schmidt leaves components of size ε·‖w‖/‖result‖; the second pass
-    brings them to rounding ("twice is enough"). ``c @ basis`` keeps the reads contiguous.
+    brings them to rounding ("twice is enough"). Both products read ``basis`` along its rows.
     """
     if len(basis):
         for _ in range(2):
-            w -= (basis @ w) @ basis
+            w -= products.transpose_times(basis @ w, basis)
 
 
 def _top_ritz(alphas: list[float], betas: list[float], lower: float,

@@ -25,7 +25,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from . import polar, streams
+from . import polar, products, streams
 from .parameterizations import LayerScaling
 
 ACTIVATIONS = ("relu", "linear")
@@ -78,7 +78,7 @@ def _forward(weights: Sequence[np.ndarray], x: np.ndarray,
     """Pre-activations [h_1, …, h_L] and layer inputs [a_0 = x, …, a_{L-1}], each computed once."""
     hs, inputs = [], [x]
     for l, W in enumerate(weights):
-        hs.append(inputs[-1] @ W.mT)
+        hs.append(products.matmul_t(inputs[-1], W))
         if l < len(weights) - 1:
             inputs.append(phi(hs[-1], activation))
     return hs, inputs
@@ -119,9 +119,9 @@ def backward(weights: Sequence[np.ndarray], x: np.ndarray, hs: Sequence[np.ndarr
     grads: list[np.ndarray] = [np.empty(0)] * len(weights)
     g = g_out
     for l in range(len(weights) - 1, -1, -1):
-        grads[l] = g.mT @ a[l]
+        grads[l] = products.t_matmul(g, a[l])
         if l > 0:
-            g = (g @ weights[l]) * phi_prime(hs[l - 1], activation)
+            g = products.matmul(g, weights[l]) * phi_prime(hs[l - 1], activation)
     return grads
 
 

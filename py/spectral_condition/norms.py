@@ -14,8 +14,8 @@ import math
 
 import numpy as np
 
-from . import streams
-from .krylov import _ROUNDING, SpectralNorm, _bidiagonalization, _relative_bound, _unit, transpose_product
+from . import products, streams
+from .krylov import _ROUNDING, SpectralNorm, _bidiagonalization, _relative_bound, _unit
 
 
 def spectral_norm(A: np.ndarray, tol: float | None = 1e-10, max_iter: int = 20_000, seed: int = 0,
@@ -103,7 +103,7 @@ def _power_iteration(A: np.ndarray, steps: int, seed: int, keep_vectors: bool,
                      tol: float | None) -> SpectralNorm:
     m, n = A.shape
     rng = streams.generator(seed)
-    v = transpose_product(rng.standard_normal(m), A)
+    v = products.transpose_times(rng.standard_normal(m), A)
     norm_v = np.linalg.norm(v)
     if norm_v == 0.0:
         # A x = 0 for a random x only when A = 0 (with probability one).
@@ -126,7 +126,7 @@ def _power_iteration(A: np.ndarray, steps: int, seed: int, keep_vectors: bool,
             if error <= stop:
                 break
         u = av / np.linalg.norm(av)
-        w = transpose_product(u, A)
+        w = products.transpose_times(u, A)
         sigma = float(np.linalg.norm(w))
         v = w / sigma
         history.append(sigma)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import products
+
 # (a, b, c) of p(s) = as + bs³ + cs⁵.
 # Cubic: p(s) = (3s − s³)/2, Newton's iteration for the matrix sign. p(1) = 1, p'(1) = 0, so singular
 # values in (0, √3) converge to 1 (quadratically near 1), but slowly from small s: p'(0) = 3/2.
@@ -36,7 +38,7 @@ def polar_factor(g: np.ndarray) -> np.ndarray:
     u, s, vt = np.linalg.svd(g, full_matrices=False)
     tol = s[..., :1] * (max(g.shape[-2:]) * np.finfo(float).eps)
     keep = (s > tol) & (s > 0)
-    return (u * keep[..., None, :]) @ vt
+    return products.matmul(u * keep[..., None, :], vt)
 
 
 def normalize(g: np.ndarray) -> np.ndarray:
@@ -57,9 +59,9 @@ def newton_schulz(g: np.ndarray, steps: int, kind: str = "quintic") -> np.ndarra
     if tall:
         x = x.mT
     for _ in range(steps):
-        gram = x @ x.mT
-        poly = b * gram + c * (gram @ gram) if c else b * gram
-        x = a * x + poly @ x
+        gram = products.matmul_t(x, x)
+        poly = b * gram + c * products.matmul(gram, gram) if c else b * gram
+        x = a * x + products.matmul(poly, x)
     return x.mT if tall else x
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import mlp, network, norms, sweeps
+from .. import mlp, network, norms, products, sweeps
 from ..constants import NETWORK_SWEEP_START
 from ..fit import powers_of_two
 from ..params import SEED, parameterization, sweep_width
@@ -60,7 +60,7 @@ def _activation_rms_point(n: int, depth: int, parameterization: str, seed: int) 
     x, _ = network.batch(seed)
     rms, a = [], x
     for w in network.draw_weights(parameterization, network.dims(n, depth), seed):
-        h = a @ w.T
+        h = products.matmul_t(a, w)
         rms.append(norms.rms(h))
         a = mlp.phi(h, "relu")
     return rms

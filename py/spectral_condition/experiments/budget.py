@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import mlp, network, norms, sweeps
+from .. import mlp, network, norms, products, sweeps
 from ..constants import NETWORK_SWEEP_START, NORM_TOL
 from ..figure_layout import Panel, grid_layout
 from ..fit import loglog_slope, powers_of_two
@@ -131,7 +131,7 @@ def _budget_point(n: int, optimizer: str, parameterization: str, seed: int) -> d
     for wl, zl, s, a in zip(w, z, net.scalings, inputs):
         dw = wl - s.std * zl
         top = norms.spectral_norm(dw, tol=NORM_TOL).value
-        moved = a @ dw.T  # one row ΔW_l a_{l−1} per example
+        moved = products.matmul_t(a, dw)  # one row ΔW_l a_{l−1} per example
         values = {"size": top / math.sqrt(wl.shape[0] / wl.shape[1]),
                   "alignment": norms.frobenius_norm(moved) / (top * norms.frobenius_norm(a)),
                   "input": norms.rms(a), "product": norms.rms(moved)}

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import matrices, norms, sweeps
+from .. import matrices, norms, products, sweeps
 from ..constants import MATRIX_SWEEP_START, NORM_TOL
 from ..fit import powers_of_two
 from ..params import ASPECT, SEED, matrix_width, sweep_width
@@ -227,7 +227,7 @@ def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     lam = n_out / n_in
     rng = matrices.rng(seed, n_out, n_in, matrices.MP_SPECTRUM)
     w = matrices.gaussian(rng, n_out, n_in, 1.0 / np.sqrt(n_in))
-    gram = w.T @ w if n_in <= n_out else w @ w.T
+    gram = products.t_matmul(w, w) if n_in <= n_out else products.matmul_t(w, w)
     s = np.sqrt(np.clip(np.linalg.eigvalsh(gram), 0.0, None))[::-1]
     lo, hi = abs(1.0 - np.sqrt(lam)), 1.0 + np.sqrt(lam)
     bins = int(np.clip(2 * np.sqrt(s.size), 10, 40))
