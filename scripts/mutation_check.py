@@ -139,6 +139,9 @@ def copy_tree(dst: Path) -> None:
     shutil.copytree(ROOT / "tests", dst / "tests", ignore=shutil.ignore_patterns("__pycache__", "browser",
                                                                                  "pyodide_node"))
     shutil.copy(ROOT / "pyproject.toml", dst / "pyproject.toml")  # pytest's configuration (markers)
+    # tests/conftest.py hands the build's package loader the package the tests import.
+    shutil.copytree(ROOT / "site_src" / "hooks", dst / "site_src" / "hooks",
+                    ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def main() -> int:
