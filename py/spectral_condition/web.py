@@ -34,7 +34,7 @@ __all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json"
 
 # Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
 # notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
-NATIVE_ONLY = ("exponents.py", "claims.py", "mup_setting.py", "cli.py", "__main__.py", "notebook.py")
+NATIVE_ONLY = ("exponents", "claims", "mup_setting", "cli", "__main__", "notebook")  # modules and packages
 
 
 def coerce_url(name: str, params: dict[str, Any], url: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -195,4 +195,4 @@ def browser_files() -> list[Path]:
     """The package's files that the browser gets (what the site zips and the Node test installs)."""
     root = Path(__file__).resolve().parent
     return sorted(p for p in root.rglob("*.py")
-                  if "__pycache__" not in p.parts and p.relative_to(root).as_posix() not in NATIVE_ONLY)
+                  if "__pycache__" not in p.parts and p.relative_to(root).parts[0].removesuffix(".py") not in NATIVE_ONLY)
