@@ -47,3 +47,11 @@ def sweep_width(default: int, start: int, live_max: int = LIVE_MAX_WIDTH) -> Par
     """The largest width of a sweep over the powers of two from ``start``."""
     return Param("width", "int", default, label="largest width $n$", min=64, max=NATIVE_MAX_WIDTH,
                  live_max=live_max, log2=True, help=f"the sweep runs over the powers of two from {start} to this width")
+
+
+def lr_grid(low: int, high: int, bottom: int) -> tuple[Param, Param]:
+    """lr_min and lr_max, defaulting to ``low`` and ``high``: the grid of base learning rates 2^k for k
+    from lr_min to lr_max, each between ``bottom`` and 4."""
+    why = "the grid of base learning rates runs over 2^k, k from lr_min to lr_max"
+    return (Param("lr_min", "int", low, label=r"smallest $\log_2 \eta$", min=bottom, max=4, step=1, help=why),
+            Param("lr_max", "int", high, label=r"largest $\log_2 \eta$", min=bottom, max=4, step=1, help=why))

@@ -167,6 +167,20 @@ def layer_traces(widths: Sequence[int], series: Sequence[Sequence[Any]], layers:
     return traces
 
 
+def layer_panel(widths: Sequence[int], series: Sequence[Sequence[Any]], layers: Sequence[str],
+                theory_slopes: Sequence[float] | None, i: int,
+                theory_name: str = "theory") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(traces, annotations) of panel ``i`` of a per-layer figure: :func:`layer_traces` (in the
+    legend from the first panel), the chosen width, and a note when every run diverged."""
+    traces = layer_traces(widths, series, layers, theory_slopes, i, i == 1, theory_name)
+    traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
+    notes = []
+    if all(v is None for ys in series for v in ys):
+        notes.append({"text": "diverged at every width", "xref": f"x{suffix(i)} domain",
+                      "yref": f"y{suffix(i)} domain", "x": 0.5, "y": 0.5, "showarrow": False})
+    return traces, notes
+
+
 def layer_legend(layers: Sequence[str], with_theory: bool = True, theory_name: str = "theory") -> list[str]:
     return [layer_name(l, kind) for l, kind in enumerate(layers)] + ([theory_name] if with_theory else [])
 

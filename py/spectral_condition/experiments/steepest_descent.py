@@ -13,10 +13,10 @@ from .. import mlp, network, polar, sweeps
 from ..constants import DIVERGED, NETWORK_SWEEP_START
 from ..fit import loglog_slope, powers_of_two
 from ..figure_layout import Panel, grid_layout
-from ..params import SEED, parameterization as parameterization_param, sweep_width
+from ..params import SEED, lr_grid, parameterization as parameterization_param, sweep_width
 from ..parameterizations import UPDATE_SCALES, layer_kinds, update_norms
-from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, axis, chosen_width, figure, layer_legend, layer_traces,
-                    line, log_axis, log_range, log_ticks, suffix, width_axis)
+from ..plot import (CHOSEN, GREY, PALETTE, PARAM_LABELS, axis, figure, layer_legend, layer_panel, line,
+                    log_axis, log_range, log_ticks, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -140,12 +140,9 @@ def steepest_update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     ticks = log_ticks(*yrange) if yrange else {}
     traces, annotations, grid = [], [], []
     for i, o in enumerate(OPTIMIZER_PANELS, start=1):
-        series = d["values"][o]
-        traces += layer_traces(widths, series, layers, d["theory"][o], i, i == 1)
-        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
-        if all(v is None for ys in series for v in ys):
-            annotations.append({"text": "diverged at every width", "xref": f"x{suffix(i)} domain",
-                                "yref": f"y{suffix(i)} domain", "x": 0.5, "y": 0.5, "showarrow": False})
+        panel_traces, notes = layer_panel(widths, d["values"][o], layers, d["theory"][o], i)
+        traces += panel_traces
+        annotations += notes
         grid.append(Panel(width_axis(widths), axis(QUANTITY_LABELS[q], log=True, range=yrange, **ticks),
                           f"<b>{PANEL_TITLES[o]}</b>"))
     steps = d["steps"]
@@ -239,10 +236,7 @@ STACK_ENTRIES = 2 ** 22
                     METHOD, ns_steps_param(6), SCALE,
                     Param("steps", "int", 10, label="steps", min=5, max=50, live_max=10, step=1,
                           help="full-batch training steps per run"),
-                    Param("lr_min", "int", -8, label=r"smallest $\log_2 \eta$", min=-12, max=4, step=1,
-                          help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
-                    Param("lr_max", "int", 3, label=r"largest $\log_2 \eta$", min=-12, max=4, step=1,
-                          help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
+                    *lr_grid(-8, 3, -12),
                     SEED),
             figure=steepest_lr_transfer_figure)
 def steepest_lr_transfer(width: int, parameterization: str, optimizer: str, method: str, ns_steps: int, scale: str,

@@ -12,7 +12,7 @@ from .. import mlp, network, norms, sweeps
 from ..constants import DIVERGED, NETWORK_SWEEP_START
 from ..fit import loglog_slope, powers_of_two
 from ..network import D_IN, D_OUT
-from ..params import SEED, optimizer as optimizer_param, parameterization as parameterization_param, sweep_width
+from ..params import SEED, lr_grid, optimizer as optimizer_param, parameterization as parameterization_param, sweep_width
 from ..parameterizations import network_scalings
 from ..figure_layout import Panel, grid_layout
 from ..plot import (GREY, OPTIMIZER_LABELS, PALETTE, PARAM_COLORS, PARAM_LABELS, axis, figure, line,
@@ -123,10 +123,7 @@ def _final_losses(parameterization: str, optimizer: str, net: list[int], z: list
                     optimizer_param("adam"),
                     Param("steps", "int", 20, label="steps", min=5, max=50, live_max=20, step=1,
                           help="full-batch training steps per run"),
-                    Param("lr_min", "int", -10, label=r"smallest $\log_2 \eta$", min=-16, max=4, step=1,
-                          help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
-                    Param("lr_max", "int", 2, label=r"largest $\log_2 \eta$", min=-16, max=4, step=1,
-                          help="the grid of base learning rates runs over 2^k, k from lr_min to lr_max"),
+                    *lr_grid(-10, 2, -16),
                     Param("seeds", "int", 1, label="seeds", min=1, max=3, live_max=1, step=1,
                           help="each loss is the mean over this many initializations"),
                     SEED),

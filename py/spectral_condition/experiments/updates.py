@@ -14,8 +14,8 @@ from ..fit import powers_of_two
 from ..params import OPTIMIZER, SEED, parameterization, sweep_width
 from ..parameterizations import PARAMETERIZATIONS, layer_kinds
 from ..figure_layout import Panel, grid_layout
-from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, axis, chosen_width, figure,
-                    layer_legend, layer_traces, log_range, ONE_STEP_THEORY, log_ticks, suffix, width_axis)
+from ..plot import (CHOSEN, OPTIMIZER_LABELS, PARAM_LABELS, axis, figure, layer_legend, layer_panel,
+                    log_range, ONE_STEP_THEORY, log_ticks, width_axis)
 from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
@@ -43,12 +43,9 @@ def update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     ticks = log_ticks(*yrange) if yrange else {}
     traces, annotations, grid = [], [], []
     for i, p in enumerate(params, start=1):
-        series = d["values"][p]
-        traces += layer_traces(widths, series, layers, d["theory"][p], i, i == 1, ONE_STEP_THEORY)
-        traces += chosen_width(widths[-1], [v for ys in series for v in ys], i)
-        if all(v is None for ys in series for v in ys):
-            annotations.append({"text": "diverged at every width", "xref": f"x{suffix(i)} domain",
-                                "yref": f"y{suffix(i)} domain", "x": 0.5, "y": 0.5, "showarrow": False})
+        panel_traces, notes = layer_panel(widths, d["values"][p], layers, d["theory"][p], i, ONE_STEP_THEORY)
+        traces += panel_traces
+        annotations += notes
         grid.append(Panel(width_axis(widths), axis(QUANTITY_LABELS[q], log=True, range=yrange, **ticks),
                           f"<b>{PARAM_LABELS[p]}</b>"))
     steps = d["steps"]
