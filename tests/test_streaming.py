@@ -45,6 +45,19 @@ def test_a_cold_stream_goes_width_by_width_and_ends_on_the_native_answer(name):
     assert final["figure"] == native["figure"] and final["params"] == native["params"]
 
 
+def test_only_the_final_answer_carries_the_figures_words_and_take_home_files():
+    from spectral_condition import figure_text, take_home
+
+    name = "stable_rank"
+    sweeps.clear()
+    answers = [a for a in _steps(web.Stream(_request(name, width=256))) if a["figure"] is not None]
+    partial, final = [a for a in answers if a["pending"]], answers[-1]
+    assert partial and all(a["text"] is None and a["exports"] is None for a in partial)
+    native = sc.run_figure(name, {**sc.defaults(name), "width": 256})
+    assert final["text"] == figure_text.describe(native["figure"])
+    assert final["exports"] == take_home.exports(name, native["params"], native["figure"])
+
+
 @pytest.mark.parametrize("name", SWEEPS)
 def test_a_cached_answer_equals_a_fresh_one(name):
     sweeps.clear()

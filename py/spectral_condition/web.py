@@ -97,7 +97,8 @@ class Stream:
 
     ``step()`` does the next piece of work and returns True while more remain; ``answer()`` is the
     JSON text of the figure as far as it has got. The first step is the answer from what is already
-    computed (at once, if anything is), then one width per step up to the requested width.
+    computed (at once, if anything is), then one width per step up to the requested width. Only the
+    final answer carries the figure's words (``text``) and take-home files (``exports``).
     """
 
     def __init__(self, request_json: str) -> None:
@@ -151,10 +152,14 @@ class Stream:
             return
         params = self.params if width is None else {**self.params, "width": width}
         out = run_figure(self.name, params, live=True)
+        pending = [w for w in self._targets if w is not None and w > (width or 0)]
+        # A partial answer is on screen for a moment: its words and take-home files, which cost more
+        # than drawing it, come with the final answer only (the page keeps the previous ones meanwhile).
+        final = not pending
         self._answer = {"ok": True, "params": out["params"], "figure": out["figure"],
-                        "text": figure_text.describe(out["figure"]), "notes": self.notes,
-                        "pending": [w for w in self._targets if w is not None and w > (width or 0)],
-                        "exports": take_home.exports(self.name, out["params"], out["figure"])}
+                        "text": figure_text.describe(out["figure"]) if final else None, "notes": self.notes,
+                        "pending": pending,
+                        "exports": take_home.exports(self.name, out["params"], out["figure"]) if final else None}
 
     def step(self) -> bool:
         """Compute the next width (or the whole figure); False once the answer is complete."""

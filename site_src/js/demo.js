@@ -208,7 +208,7 @@ export class Demo {
   // Draws at the next frame, and only the newest figure by then: answers that stream in while a
   // large figure is being drawn would otherwise each take the main thread for a whole draw.
   drawn(params, pending, figure, exports) {
-    this.exports = exports;
+    if (exports) this.exports = exports; // a partial answer has none: the last complete figure's stay
     this.shown = Object.assign({}, params);
     this.next = { params, pending, figure };
     if (this.frame) return;
