@@ -16,8 +16,9 @@ import pytest
 
 import spectral_condition as sc
 from spectral_condition import exponents, mlp, network
-from spectral_condition import exponents as tr  # fit_slope, the seed sets and the learning-rate grids
+from spectral_condition import exponents as tr  # fit_slope and the seed sets
 from spectral_condition.base_learning_rates import BASE_LR
+from spectral_condition.exponents.training import LR_GRIDS
 from spectral_condition.parameterizations import network_scalings
 from spectral_condition.theory import theory_exponents
 from spectral_condition.parameterizations import OPTIMIZERS, PARAMETERIZATIONS
@@ -186,7 +187,7 @@ def test_best_learning_rate_drifts_under_sp_and_not_under_mup_or_spectral(optimi
     """
     best = {}
     for p in ("sp", "mup", "spectral"):
-        lo, hi = tr.LR_GRIDS[p]
+        lo, hi = LR_GRIDS[p]
         (d,) = runs("lr_transfer", (0,), parameterization=p, optimizer=optimizer, depth=2, steps=20,
                     lr_min=lo, lr_max=hi, seeds=1)
         keep = [i for i, n in enumerate(d["widths"]) if n >= 64]
