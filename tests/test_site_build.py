@@ -228,6 +228,33 @@ def test_every_demo_in_the_article_embeds_the_native_figure(built_site):
             assert not mismatches(want, p["figure"], rel=1e-12), (html, p["experiment"])
 
 
+def test_every_figure_a_page_shows_has_its_widths_precomputed(built_site):
+    """The worker starts with the build's points: for each figure's parameters as a page shows them,
+    every width its slider reaches in the browser is there, and nothing else but such points."""
+    from spectral_condition import sweeps, web
+
+    shown = {(p["experiment"], json.dumps(p["params"], sort_keys=True)): p["params"]
+             for html in _html_files(built_site)
+             for p in _demo_payloads(html.read_text(encoding="utf-8"))}
+    assert len({name for name, _ in shown}) == len(sc.names())
+    text = (built_site / "assets" / "py" / "precomputed-widths.json").read_text(encoding="utf-8")
+    sweeps.clear()
+    try:
+        held = web.preload(text)
+        covered = 0
+        for (name, _), params in shown.items():
+            schema = sc.schemas()[name]
+            if not schema["sweep"]:
+                continue
+            top = next(q for q in schema["params"] if q["name"] == "width")["live_max"]
+            answer = json.loads(web.Stream(json.dumps({"demo": name, "params": {**params, "width": top}})).answer())
+            assert answer["ok"] and answer["pending"] == [], (name, params, answer.get("pending"))
+            covered += 1
+        assert covered >= 8 and sweeps.stats()["misses"] == 0 and sweeps.stats()["held"] == held
+    finally:
+        sweeps.clear()
+
+
 def test_the_nav_holds_every_page_in_order(built_site):
     nav_pages = re.findall(r"^\s*- (?:\"[^\"]*\"|[^:\"]+): ([\w./-]+\.(?:md|ipynb))\s*$",
                            (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)

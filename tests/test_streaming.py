@@ -115,3 +115,56 @@ def test_the_cache_is_bounded_and_evicts_the_least_recently_used(monkeypatch):
     again = sc.run("stable_rank", {**sc.defaults("stable_rank"), "width": 1024})
     assert again == fresh
     assert sweeps.stats()["misses"] == before + 7  # the small widths were evicted, and each evicted the next
+
+
+# --- Widths the site's build computes for the worker ------------------------------------------------
+
+@pytest.mark.parametrize("name", SWEEPS)
+def test_precomputed_widths_answer_every_notch_at_once_as_a_fresh_computation_would(name):
+    """The build's points for a figure's parameters, held by a fresh cache, make every width of the
+    slider a complete first answer, byte-equal to the answer computed from nothing."""
+    params = sc.defaults(name)
+    sweeps.clear()
+    text = web.precompute([(name, params)])
+    (width,) = [p for p in get(name).params if p.name == "width"]
+    widths = width.values(live=True)
+    fresh = {}
+    for n in widths:
+        sweeps.clear()
+        fresh[n] = web.handle(_request(name, width=n))
+    sweeps.clear()
+    assert web.preload(text) > 0
+    misses = sweeps.stats()["misses"]
+    for n in widths:
+        stream = web.Stream(_request(name, width=n))
+        assert stream.answer() == fresh[n]
+        assert json.loads(stream.answer())["pending"] == [] and not stream.step()
+    assert sweeps.stats()["misses"] == misses, "a width was computed although the build had it"
+    # Other parameters are not covered: they stream as before.
+    other = web.Stream(_request(name, width=widths[-1], seed=params["seed"] + 1))
+    assert json.loads(other.answer())["pending"], "a seed the build did not compute came out precomputed"
+
+
+def test_points_travel_as_text_exactly():
+    """Arrays keep dtype, shape and every bit; tuples stay tuples; numpy scalars keep their type."""
+    import numpy as np
+
+    point = {"a": np.array([[0.1, np.nan], [np.inf, -0.0]]), "b": (1, 2.5, "x"), "c": [np.float64(1 / 3)],
+             "d": np.arange(3, dtype=np.int32), "e": None}
+
+    def f(n, shown):
+        return point
+
+    sweeps.clear()
+    sweeps.points(f, [8], shown=("sp", "mup"))
+    text = json.dumps(sweeps.export())
+    sweeps.clear()
+    assert sweeps.preload(json.loads(text)) == 1
+    (back,) = sweeps.points(f, [8], shown=("sp", "mup"))
+    assert sweeps.stats()["misses"] == 0
+    assert back["a"].dtype == np.float64 and back["a"].shape == (2, 2)
+    assert back["a"].tobytes() == point["a"].tobytes()
+    assert back["b"] == (1, 2.5, "x") and isinstance(back["b"], tuple)
+    assert type(back["c"][0]) is np.float64 and back["c"][0] == 1 / 3
+    assert back["d"].dtype == np.int32 and back["d"].tolist() == [0, 1, 2]
+    assert back["e"] is None

@@ -8,6 +8,11 @@ to answer at once with the widths it knows and to stream the new one.
 
 A point function must be pure (same arguments, same result) and return data that nobody mutates
 afterwards: tuples, floats, or lists that the caller only reads.
+
+Points also travel as JSON text (:func:`export`, :func:`preload`): the site's build computes, natively,
+every width the browser can reach for the parameters each page shows, and the worker starts with them,
+so that the figures as the pages show them answer every width at once. The text restores each point
+exactly: floats by their shortest repr, arrays with their dtype and shape, tuples as tuples.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
+
+import numpy as np
 
 # Points are a few numbers per layer or per learning rate: thousands fit in a few MB.
 MAX_POINTS = 2048
@@ -84,6 +91,58 @@ def clear() -> None:
     """Forget every point (tests use it to compare a cached answer with a fresh one)."""
     _points.clear()
     _stats.update(hits=0, misses=0)
+
+
+def export() -> list[dict[str, Any]]:
+    """Every point held, as JSON-ready data for :func:`preload` (oldest first)."""
+    out = []
+    for (module, qualname, n, fixed), point in _points.items():
+        out.append({"fn": f"{module}:{qualname}", "n": n, "params": {k: _encode(v) for k, v in fixed},
+                    "point": _encode(point)})
+    return out
+
+
+def preload(entries: list[dict[str, Any]]) -> int:
+    """Hold the points of ``entries`` (from :func:`export`) as if computed here; returns how many."""
+    for e in entries:
+        module, qualname = e["fn"].split(":")
+        fixed = tuple(sorted((k, _decode(v)) for k, v in e["params"].items()))
+        _points[(module, qualname, e["n"], fixed)] = _decode(e["point"])
+    while len(_points) > MAX_POINTS:
+        _points.popitem(last=False)
+    return len(entries)
+
+
+def _encode(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return {"ndarray": v.ravel().tolist(), "dtype": v.dtype.str, "shape": list(v.shape)}
+    if isinstance(v, tuple):
+        return {"tuple": [_encode(x) for x in v]}
+    if isinstance(v, list):
+        return [_encode(x) for x in v]
+    if isinstance(v, dict):
+        if not all(isinstance(k, str) for k in v):
+            raise TypeError(f"a point's dict keys must be text: {list(v)!r}")
+        return {"dict": {k: _encode(x) for k, x in v.items()}}
+    if isinstance(v, np.generic):
+        return {"scalar": v.item(), "dtype": v.dtype.str}
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    raise TypeError(f"a point holds {type(v).__name__}, which cannot be exported")
+
+
+def _decode(v: Any) -> Any:
+    if isinstance(v, list):
+        return [_decode(x) for x in v]
+    if not isinstance(v, dict):
+        return v
+    if "ndarray" in v:
+        return np.array(v["ndarray"], dtype=np.dtype(v["dtype"])).reshape(v["shape"])
+    if "tuple" in v:
+        return tuple(_decode(x) for x in v["tuple"])
+    if "scalar" in v:
+        return np.dtype(v["dtype"]).type(v["scalar"])
+    return {k: _decode(x) for k, x in v["dict"].items()}
 
 
 def columns(fn: Callable[..., dict[str, Any]], widths: list[int], **params: Any) -> dict[str, list[Any]]:

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from . import figure_text, source, sweeps, take_home
-from .experiments import get, run_figure, schemas
+from .experiments import get, run, run_figure, schemas
 from .registry import figure, result_of
 from .schema import validate_params
 
-__all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files", "run_source"]
+__all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files", "run_source",
+           "precompute", "preload"]
 
 # Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
 # notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
@@ -184,6 +185,31 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
     return {"experiment": name, "schema": schemas()[name], "controls": controls, "params": out["params"],
             "figure": out["figure"], "text": figure_text.describe(out["figure"]), "data": out["data"],
             "exports": take_home.exports(name, out["params"], out["figure"])}
+
+
+def precompute(figures: list[tuple[str, dict[str, Any]]]) -> str:
+    """The points of every width the browser can reach for each (name, params) a page shows, as JSON
+    text for :func:`preload`: the site's build computes them natively, once.
+
+    Only a sweep's width slider is covered, up to its browser maximum, with the other parameters as
+    given; any other value of any control is computed live.
+    """
+    entries: dict[tuple[str, int, str], dict[str, Any]] = {}
+    for name, params in figures:
+        exp = get(name)
+        if not exp.sweep:
+            continue
+        (width,) = [p for p in exp.params if p.name == "width"]
+        with sweeps.isolated():
+            run(name, {**params, "width": width.values(live=True)[-1]}, live=True)
+            for e in sweeps.export():
+                entries[(e["fn"], e["n"], json.dumps(e["params"], sort_keys=True))] = e
+    return json.dumps(list(entries.values()), separators=(",", ":"))
+
+
+def preload(text: str) -> int:
+    """Start with the points :func:`precompute` wrote; returns how many."""
+    return sweeps.preload(json.loads(text))
 
 
 def schemas_json() -> str:

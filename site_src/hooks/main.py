@@ -58,6 +58,10 @@ def on_page_content(html, page, config, files, **kwargs):
     return _run("on_page_content", html, page=page, config=config, files=files, **kwargs)
 
 
+def on_post_build(config, **kwargs):
+    _run("on_post_build", config, **kwargs)
+
+
 def on_serve(server, config, builder, **kwargs):
     # MkDocs watches docs/ and mkdocs.yml itself; these are the other sources of the site.
     paths = importlib.import_module(f"{JOBS_PACKAGE}.paths")

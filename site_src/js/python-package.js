@@ -25,12 +25,13 @@ export function installBytecode(pyodide, archive) {
   pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages(pyodide) });
 }
 
-// Unpack the package zip and return the package's door: {ask, open, forget}.
+// Unpack the package zip and return the package's door: {ask, open, forget, preload}.
 //   ask(request) -> answer: the whole answer at once (web.handle).
 //   open(request) -> {answer(), step(), destroy()}: the same request answered in steps (web.Stream);
 //     answer() is the answer so far, step() computes the next width and is true while more remain,
 //     destroy() frees the Python object (call it once the stream is done or abandoned).
 //   forget() -> drops every computed width (benchmarks time whole sweeps with it).
+//   preload(text) -> how many widths: holds the points the site's build computed (web.preload).
 // Requests and answers are plain objects.
 export function installPackage(pyodide, archive) {
   // site-packages is on sys.path from the start, so the package needs no path of its own.
@@ -44,6 +45,7 @@ export function installPackage(pyodide, archive) {
   return {
     ask: (request) => JSON.parse(web.handle(JSON.stringify(request))),
     forget: () => web.forget(),
+    preload: (text) => web.preload(text),
     open(request) {
       const stream = web.Stream(JSON.stringify(request));
       return {

@@ -1,6 +1,8 @@
 /* The tab's one Python: Pyodide, NumPy and spectral_condition in a module Web Worker.
  *
- * Messages in:  {type: "init", indexURL, packageURL}
+ * Messages in:  {type: "init", indexURL, packageURL, pointsURL}
+ *                                                        (pointsURL: the widths the build computed for
+ *                                                         the figures as the pages show them)
  *               {type: "run", id, key, request}          (key: which figure on the page; request:
  *                                                         what spectral_condition.web.Stream reads)
  *               {type: "cancel", key}                    (the page no longer wants that figure's
@@ -32,12 +34,13 @@ let pumping = false;
 const loading = import(`./worker-loading.js${new URL(import.meta.url).search}`);
 loading.catch(() => {}); // reported by init, which awaits it
 
-async function init({ indexURL, packageURL }) {
+async function init({ indexURL, packageURL, pointsURL }) {
   const t0 = performance.now();
   const { awaitBytes, fetchBytes, progress, startPhase, withFailure } = await loading;
   startPhase("runtime");
   const packageArchive = fetchBytes(packageURL);
   const numpyBytecode = fetchBytes(indexURL + "numpy.pyc.zip");
+  const points = pointsURL ? fetchBytes(pointsURL) : null;
   let loadPyodide;
   let door;
   try {
@@ -76,6 +79,14 @@ async function init({ indexURL, packageURL }) {
   const archive = await awaitBytes(packageArchive, "the spectral_condition package");
   const installed = door.installPackage(pyodide, archive);
   const { python: pythonVersion, numpy: numpyVersion } = door.versions(pyodide);
+  if (points) {
+    // Without them every width is computed here, as for any other parameters: slower, not wrong.
+    try {
+      installed.preload(new TextDecoder().decode(await points));
+    } catch (e) {
+      console.warn(`the precomputed widths did not load (${e && e.message ? e.message : e})`);
+    }
+  }
   python = installed;
   progress(1);
   postMessage({ type: "ready", python: pythonVersion, numpy: numpyVersion, ms: performance.now() - t0 });

@@ -21,10 +21,14 @@ from spectral_condition import web
 pytestmark = pytest.mark.browser
 
 
+# A seed no page shows: the build precomputed none of its widths, so Pyodide computes every one.
+LIVE_SEED = 57
+
+
 def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(page, site_server):
     name = width_experiment()
     w = param(name, "width")
-    page.goto(site_server + "demos/")
+    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
     # Before Pyodide, every demo shows the figure the build computed: same numbers as native.
     assert page.locator("[data-demo]").count() == len(sc.names())
     assert_matches_native(page, name)
@@ -32,6 +36,8 @@ def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(pag
     assert page.evaluate("__spectralRuntime.starts") == 1
     versions = page.evaluate("__spectralRuntime.versions")
     assert versions["numpy"] == "2.0.2"
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    assert_matches_native(page, name)
 
     slider = root(page, name).locator('input[name="width"]')
     before = chart(page, name)["data"]
@@ -73,8 +79,9 @@ def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(pag
 def test_a_sweep_streams_its_widths_in_order_and_every_drawn_figure_is_native(page, site_server):
     name = sweep_experiment()
     widths = live_widths(name)
-    page.goto(site_server + "demos/")
+    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
     wait_state(page, name, "live")
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
     record_draws(page, name)
     slider = root(page, name).locator('input[name="width"]')
     slider.focus()
@@ -113,8 +120,33 @@ def test_a_sweep_streams_its_widths_in_order_and_every_drawn_figure_is_native(pa
         assert_chart_is_native(name, d["params"], {"data": d["data"], "title": d["title"]})
 
 
-# Ask for `big`, and the moment its first partial answer is drawn (its stream under way) for `small`.
-# Resolves to the number of answers drawn before the small request.
+@pytest.mark.parametrize("cost", ["norm", "training"])
+def test_the_figure_as_the_page_shows_it_answers_every_width_at_once(page, site_server, cost):
+    """The build computed every width of the page's own parameters: each notch up to the slider's top
+    is one complete answer, nothing pending, equal to native."""
+    name = sweep_experiment(cost)
+    widths = live_widths(name)
+    page.goto(site_server + "demos/")
+    wait_state(page, name, "live")
+    record_draws(page, name)
+    slider = root(page, name).locator('input[name="width"]')
+    slider.focus()
+    width = shown_params(page, name)["width"]
+    presses = 0
+    while width < widths[-1]:
+        page.keyboard.press("ArrowRight")
+        width *= 2
+        presses += 1
+        wait_params(page, name, "width", width)
+    assert presses >= 2
+    shown = draws(page, name)
+    assert [(d["params"]["width"], d["pending"], d["busy"]) for d in shown] == \
+        [(w, [], False) for w in widths if w > widths[-1] >> presses], "a width was computed in the browser"
+    assert_matches_native(page, name)
+
+
+# Ask for `big` (params), and the moment its first partial answer is drawn (its stream under way) for
+# `small`. Resolves to the number of answers drawn before the small request.
 ASK_BIG_THEN_SMALL = """([name, big, small]) => new Promise((resolve) => {
   const el = document.querySelector(`[data-demo="${name}"]`);
   const watch = new MutationObserver(() => {
@@ -125,9 +157,7 @@ ASK_BIG_THEN_SMALL = """([name, big, small]) => new Promise((resolve) => {
     resolve(drawn);
   });
   watch.observe(el, {attributes: true, attributeFilter: ['data-pending']});
-  // A seed no request has used: none of the big request's widths is cached, so it is still streaming
-  // when the small one arrives, however busy the machine.
-  __spectralRuntime.run(el, {width: big, seed: 98});
+  __spectralRuntime.run(el, big);
 })"""
 
 
@@ -141,7 +171,12 @@ def test_the_newest_request_wins_and_the_worker_abandons_the_older_one(page, sit
     abandoned = page.evaluate("__spectralRuntime.abandoned")
 
     # A newer request while the older one streams.
-    before = page.evaluate(ASK_BIG_THEN_SMALL, [name, big, small])
+    # A seed no request has used, so none of its widths is cached, and every other count at its top:
+    # its widths take seconds, while the page answers its first partial figure within a frame or a
+    # few (drawing it included) and so the small request arrives while it still streams.
+    heavy = {p.name: p.upper(live=True) for p in web.get(name).params
+             if p.kind == "int" and p.name not in ("width", "seed")}
+    before = page.evaluate(ASK_BIG_THEN_SMALL, [name, {**heavy, "width": big, "seed": 98}, small])
     wait_params(page, name, "width", small, timeout=LIVE_TIMEOUT_MS)
     assert page.evaluate("__spectralRuntime.abandoned") == abandoned + 1
     shown = draws(page, name)
@@ -172,8 +207,9 @@ def test_the_newest_request_wins_and_the_worker_abandons_the_older_one(page, sit
 
 def test_moving_the_width_down_after_up_is_answered_from_the_cache(page, site_server):
     name = sweep_experiment()
-    page.goto(site_server + "demos/")
+    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
     wait_state(page, name, "live")
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
     start = shown_params(page, name)["width"]
     assert start < param(name, "width")["live_max"]
     up = step_width(page, name)

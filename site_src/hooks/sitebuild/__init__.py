@@ -25,6 +25,8 @@ JOBS, in the order their events run:
 * code_panel: each experiment's code as the package has it, plain and highlighted, and the bundled
   code editor, for the figures' Python panels.
 * assets: the runtime, Pyodide, Plotly.js and KaTeX, served from the site itself.
+* precomputed_widths: after the pages, every width the browser reaches for each figure as the pages
+  show it, computed natively for the worker to start with.
 
 Helpers without events: paths (where things are), fences (shared by the fence jobs),
 katex (TeX to HTML and to text, in Node), control_labels (the controls' words as HTML), notation (the
@@ -33,4 +35,4 @@ package's plain-text notation on a page).
 
 JOBS = ("package", "package_zip", "kernel_env", "jupyter_cache", "claims", "figure_refs", "demo_fence", "demo_html",
         "demos_page", "reference_tables", "width_change", "mup_table", "notebook_cdn", "math_html", "code_panel",
-        "assets")
+        "assets", "precomputed_widths")

@@ -36,6 +36,11 @@ def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str,
     return _payloads[key]
 
 
+def payloads() -> list[dict[str, Any]]:
+    """The payloads of every figure this build's pages show."""
+    return list(_payloads.values())
+
+
 def format_demo(source, language, class_name, options, md, **kwargs) -> str:
     spec = demo_fence.parse(source)
     full = payload(spec["name"], spec["params"], spec["controls"])
