@@ -6,17 +6,20 @@ Chromium:
 
 * cold start: from navigation start (fresh browser context, empty cache) to the first live figure
   of an article page, three times, each once the machine is idle (1-minute load average below
-  IDLE_LOAD, or after SETTLE_S seconds), with the load average printed; then the next page by a nav link (instant
-  navigation: the worker is already running), to all of its figures live, and from its content
-  appearing to that (0: the figures come in live with the page);
+  IDLE_LOAD, or after SETTLE_S seconds), with the load average printed; then the next page by a nav
+  link (instant navigation: the worker is already running), to all of its figures live, and from
+  its content appearing to that (0: the figures come in live with the page);
 * per figure on the "All live figures" page, over a full sweep of its width slider, notch by notch
   up to the browser's maximum and back down (the first control that is a slider when there is no
   width): the *acknowledgement* (input event to the next frame, which shows the busy line and starts
   dimming the chart), the *first visible response* (input event to the figure's first redraw) and
-  the *complete answer* (input event to the redraw of the final figure), p50 / p95 / max;
+  the *complete answer* (input event to the redraw of the final figure), p50 / p95 / max. A sweep
+  figure is swept twice: at the page's parameters, whose widths the build precomputed, and then at
+  seed LIVE_SEED, which no page shows, so that every width above the start is computed in the tab;
 * main-thread long tasks (≥ 50 ms, PerformanceObserver "longtask") during each figure's sweep;
 * the browser/native ratio: the same sequence of requests answered by ``spectral_condition.web``
-  natively in this process (with its own cold width cache), total time against the browser's.
+  natively in this process (its width cache holding what the worker's held at the start: the
+  precomputed widths, or nothing), total time against the browser's.
 
 Targets: complete ≤ 1 s for every notch; p95 ≤ 100 ms for the norm figures and ≤ 300 ms for the
 training figures; first visible ≤ 100 ms; no long task; first live figure ≤ 3 s cold.
@@ -96,6 +99,7 @@ FIRST_LIVE = """() => { const r = document.querySelector('[data-demo][data-state
   return r && performance.now(); }"""
 
 
+LIVE_SEED = 57  # a seed no page shows: nothing of it is precomputed
 IDLE_LOAD = 0.5  # 1-minute load average below which the machine counts as idle for a cold start
 SETTLE_S = 150  # the longest wait for it: the average decays with a time constant of a minute
 
@@ -126,14 +130,53 @@ def sweep_positions(control: dict) -> list[str]:
     return [str(v) for v in up[1:] + up[-2::-1]]
 
 
-def native_ms(name: str, start: dict, sequence: list[dict]) -> float:
-    """The same requests answered natively, from a cold width cache, in ms."""
+def native_ms(name: str, start: dict, sequence: list[dict], precomputed: str | None) -> float:
+    """The same requests answered natively, from a width cache holding only ``precomputed``, in ms."""
     sweeps.clear()
+    if precomputed:
+        web.preload(precomputed)
     web.handle(json.dumps({"demo": name, "params": start}))
     t0 = time.perf_counter()
     for params in sequence:
         web.handle(json.dumps({"demo": name, "params": params}))
     return (time.perf_counter() - t0) * 1e3
+
+
+def sweep_row(page, index: int, demo: dict, control: dict, budget: float, label: str,
+              precomputed: str | None) -> str:
+    """One full sweep of ``control``, as a table row. The native side answers the same requests with
+    the same points held at the start (``precomputed``, or none)."""
+    page.evaluate("window.__longtasks.length = 0")
+    firsts, completes, acks, errors, shown = [], [], [], [], []
+    start = end = None
+    t_demo = time.perf_counter()
+    positions = sweep_positions(control)
+    first_params = page.evaluate("(i) => JSON.parse(document.querySelectorAll('[data-demo]')[i].dataset.params)",
+                                 index)
+    for pos in positions:
+        if time.perf_counter() - t_demo > budget:
+            break
+        r = page.evaluate(STEP, [index, control["name"], pos, control["name"]])
+        firsts.append(r["first"])
+        acks.append(r["ack"])
+        completes.append(r["complete"])
+        start = r["start"] if start is None else start
+        end = r["end"]
+        if r["error"]:
+            errors.append(r["error"])
+        elif r["params"]:
+            shown.append(r["params"])
+    tasks = [t["duration"] for t in page.evaluate("window.__longtasks")
+             if t["start"] + t["duration"] >= start and t["start"] <= end]
+    longest = f"{len(tasks)}, ≤{max(tasks):.0f}" if tasks else "none"
+    native = native_ms(demo["name"], first_params, shown, precomputed) if shown else float("nan")
+    ratio = sum(completes) / native if native == native and native > 0 else float("nan")
+    return (f"  {label:22s} {demo['cost']:8s} {len(completes):7d} {max(acks):7.0f} {statistics.median(firsts):9.1f} "
+            f"{pct(firsts, 0.95):6.0f} {max(firsts):6.0f} {statistics.median(completes):12.1f} "
+            f"{pct(completes, 0.95):6.0f} {max(completes):6.0f} {longest:>11s} {ratio:14.1f}"
+            + (f"  (stopped after {len(completes)} of {len(positions)} notches: budget)"
+               if len(completes) < len(positions) else "")
+            + (f"  ({len(errors)} errors, first: {errors[0]})" if errors else ""))
 
 
 def main() -> None:
@@ -197,11 +240,12 @@ def main() -> None:
         demos = page.evaluate("""() => Array.from(document.querySelectorAll('[data-demo]')).map(r =>
             ({name: r.dataset.demo, cost: r.dataset.cost, schema: JSON.parse(r.dataset.payload).schema,
               params: JSON.parse(r.dataset.params)}))""")
-        print(f"\nfull sweep of each figure's width slider, up to the browser maximum and back down "
-              f"(ms from the input event):")
+        print("\nfull sweep of each figure's width slider, up to the browser maximum and back down "
+              "(ms from the input event):")
         head = (f"  {'figure':22s} {'cost':8s} {'notches':>7s} {'ack max':>7s} {'first p50':>9s} {'p95':>6s} {'max':>6s}"
                 f" {'complete p50':>12s} {'p95':>6s} {'max':>6s} {'long tasks':>11s} {'browser/native':>14s}")
         print(head)
+        precomputed = (site_dir / "assets" / "py" / "precomputed-widths.json").read_text(encoding="utf-8")
         for index, demo in enumerate(demos):
             if args.only and demo["name"] not in args.only:
                 continue
@@ -211,37 +255,12 @@ def main() -> None:
             if control is None:
                 print(f"  {demo['name']:22s} (no slider)")
                 continue
-            root = page.locator("[data-demo]").nth(index)
-            root.scroll_into_view_if_needed()
-            page.evaluate("window.__longtasks.length = 0")
-            firsts, completes, acks, errors, shown = [], [], [], [], []
-            start = end = None
-            t_demo = time.perf_counter()
-            positions = sweep_positions(control)
-            for pos in positions:
-                if time.perf_counter() - t_demo > args.budget:
-                    break
-                r = page.evaluate(STEP, [index, control["name"], pos, control["name"]])
-                firsts.append(r["first"])
-                acks.append(r["ack"])
-                completes.append(r["complete"])
-                start = r["start"] if start is None else start
-                end = r["end"]
-                if r["error"]:
-                    errors.append(r["error"])
-                elif r["params"]:
-                    shown.append(r["params"])
-            tasks = [t["duration"] for t in page.evaluate("window.__longtasks")
-                     if t["start"] + t["duration"] >= start and t["start"] <= end]
-            longest = f"{len(tasks)}, ≤{max(tasks):.0f}" if tasks else "none"
-            native = native_ms(demo["name"], demo["params"], shown) if shown else float("nan")
-            ratio = sum(completes) / native if native == native and native > 0 else float("nan")
-            print(f"  {demo['name']:22s} {demo['cost']:8s} {len(completes):7d} {max(acks):7.0f} {statistics.median(firsts):9.1f} "
-                  f"{pct(firsts, 0.95):6.0f} {max(firsts):6.0f} {statistics.median(completes):12.1f} "
-                  f"{pct(completes, 0.95):6.0f} {max(completes):6.0f} {longest:>11s} {ratio:14.1f}"
-                  + (f"  (stopped after {len(completes)} of {len(positions)} notches: budget)"
-                     if len(completes) < len(positions) else "")
-                  + (f"  ({len(errors)} errors, first: {errors[0]})" if errors else ""))
+            page.locator("[data-demo]").nth(index).scroll_into_view_if_needed()
+            print(sweep_row(page, index, demo, control, args.budget, demo["name"], precomputed))
+            if demo["schema"]["sweep"] and any(q["name"] == "seed" for q in params):
+                # The same sweep at a seed no page shows: every width above the start computed live.
+                page.evaluate(STEP, [index, "seed", str(LIVE_SEED), "seed"])
+                print(sweep_row(page, index, demo, control, args.budget, f"  seed {LIVE_SEED}: live", None))
         browser.close()
     server.shutdown()
 
