@@ -12,7 +12,7 @@ It runs on a copy of the package and the tests in a temporary directory, never o
 browser, no Pyodide), run with ``-x`` so a caught mutation costs only the tests up to the first
 failure. The mutations are the bugs that matter here: wrong init or learning-rate rules, a broken
 backward pass or optimizer, a loose or dishonest norm, shared random streams, theory lines with the
-wrong dimension, a short loss history.
+wrong dimension, a short loss history, precomputed points that come back altered.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ PACKAGE = "py/spectral_condition"
 TESTS = ["tests/test_contracts.py", "tests/test_mlp.py", "tests/test_norms.py", "tests/test_norms_krylov.py",
          "tests/test_parameterizations.py", "tests/test_schema_and_fit.py", "tests/test_scaling_norms.py",
          # The theory's exponents without the training sweeps of the rest of that file.
-         "tests/test_scaling_training.py::test_theory_reproduces_the_papers_claims"]
+         "tests/test_scaling_training.py::test_theory_reproduces_the_papers_claims",
+         "tests/test_streaming.py::test_points_travel_as_text_exactly"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,11 @@ MUTATIONS = [
              '"sgd": _same(Rule("η", r"\\eta", lambda i, o: 1.0)),\n        "adam": _same(Rule("η", r"\\eta", lambda i, o: 1.0 / _SQRT(i))),\n    },\n    "ntp"',
              "SP's Adam rate silently divided by √fan-in"),
     Mutation("fit_swapped", "fit.py", "np.polyfit(lx, ly, 1)", "np.polyfit(ly, lx, 1)", "log-log fit of x on y"),
+    # The widths the build precomputes for the browser.
+    Mutation("preload_tuples_as_lists", "sweeps.py", 'return tuple(_decode(x) for x in v["tuple"])',
+             'return [_decode(x) for x in v["tuple"]]', "precomputed points come back with lists for tuples"),
+    Mutation("preload_float_arrays", "sweeps.py", 'dtype=np.dtype(v["dtype"])', "dtype=float",
+             "precomputed arrays all come back as float64"),
 ]
 
 
