@@ -197,7 +197,15 @@ export class Demo {
       }
       this.messageEl.hidden = true;
       if (fromLink) this.showNotes(answer.notes);
-      this.drawn(answer.params, answer.pending, answer.figure, answer.exports);
+      if (!msg.final && JSON.stringify(answer.params) === JSON.stringify(this.shown)) {
+        // The figure on screen (or the one about to be drawn) is this partial answer's already, a
+        // figure being a function of its parameters: a notch up shows the known widths it was
+        // showing. Only the pending widths change, and the main thread is spared a whole redraw.
+        if (this.next) this.next.pending = answer.pending;
+        else this.root.dataset.pending = JSON.stringify(answer.pending);
+      } else {
+        this.drawn(answer.params, answer.pending, answer.figure, answer.exports);
+      }
       this.words.show(answer.text, msg.final);
     } else {
       this.showMessage(answer.message, "error");

@@ -10,7 +10,8 @@
  * data-state = static | loading | live | error; its controls are native input/select elements named
  * after the parameter; its chart is the .js-plotly-plot inside it, whose data-renders counts finished
  * draws; data-params on the root holds the parameters of the figure shown and data-pending (a JSON
- * list) the widths its answer still waited for; the root has class sc-demo--busy and aria-busy="true"
+ * list) the widths the newest answer still waits for (a partial answer whose figure is already on
+ * screen changes only data-pending); the root has class sc-demo--busy and aria-busy="true"
  * until the final answer to its newest request, and class sc-demo--stale (its chart dimmed) until the
  * first answer to it; it has class sc-demo--off while its controls are off
  * (live figures unavailable), the reason in its .sc-demo__message. window.__spectralRuntime exposes

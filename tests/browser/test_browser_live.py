@@ -120,6 +120,32 @@ def test_a_sweep_streams_its_widths_in_order_and_every_drawn_figure_is_native(pa
         assert_chart_is_native(name, d["params"], {"data": d["data"], "title": d["title"]})
 
 
+def test_a_notch_up_marks_the_pending_width_and_draws_only_the_final_figure(page, site_server):
+    """One notch up, the figure on screen already holds every known width: the page marks the width
+    being computed and redraws once, when it is done (a redraw of the same figure would take the
+    main thread for nothing)."""
+    name = sweep_experiment()
+    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
+    wait_state(page, name, "live")
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    start = shown_params(page, name)["width"]
+    assert 2 * start <= param(name, "width")["live_max"]
+    page.evaluate("""(name) => {
+        const el = document.querySelector(`[data-demo="${name}"]`);
+        el.__pendings = [];
+        new MutationObserver(() => el.__pendings.push(JSON.parse(el.dataset.pending)))
+          .observe(el, {attributes: true, attributeFilter: ['data-pending']}); }""", name)
+    renders = int(root(page, name).locator(".js-plotly-plot").get_attribute("data-renders"))
+    record_draws(page, name)
+    up = step_width(page, name)
+    assert up == 2 * start
+    assert [(d["params"]["width"], d["pending"]) for d in draws(page, name)] == [(up, [])]
+    assert int(root(page, name).locator(".js-plotly-plot").get_attribute("data-renders")) == renders + 1
+    pendings = page.evaluate(f"""document.querySelector('[data-demo="{name}"]').__pendings""")
+    assert pendings[0] == [up] and pendings[-1] == [], pendings
+    assert_matches_native(page, name)
+
+
 @pytest.mark.parametrize("cost", ["norm", "training"])
 def test_the_figure_as_the_page_shows_it_answers_every_width_at_once(page, site_server, cost):
     """The build computed every width of the page's own parameters: each notch up to the slider's top
