@@ -209,6 +209,20 @@ def test_alignment_ratio_rank_one_on_own_input_is_one_and_orthogonal_input_zero(
     assert norms.alignment_ratio(a, h, norm=2 * np.linalg.norm(g) * np.linalg.norm(h)) == pytest.approx(0.5)
 
 
+def test_alignment_ratios_of_many_inputs_are_each_inputs_ratio_against_the_svd():
+    a = MATRICES["random 60x50"]
+    s = np.linalg.svd(a, compute_uv=False)
+    hs = np.random.default_rng(5).standard_normal((7, a.shape[1]))
+    want = [np.linalg.norm(a @ h) / (s[0] * np.linalg.norm(h)) for h in hs]
+    got = norms.alignment_ratios(a, hs, s[0])
+    assert got.shape == (7,) and got == pytest.approx(want, rel=1e-12)
+    for bad in (np.ones((2, a.shape[1] + 1)), np.ones(a.shape[1]), np.vstack([hs[:1], np.zeros((1, a.shape[1]))])):
+        with pytest.raises(ValueError):
+            norms.alignment_ratios(a, bad, s[0])
+    with pytest.raises(ValueError):
+        norms.alignment_ratios(a, hs, 0.0)
+
+
 @pytest.mark.parametrize("a, h", [(np.ones((3, 4)), np.ones(3)), (np.ones((3, 4)), np.ones((4, 1))),
                                   (np.zeros((3, 4)), np.ones(4)), (np.ones((3, 4)), np.zeros(4))])
 def test_alignment_ratio_refuses_bad_or_undefined_input(a, h):

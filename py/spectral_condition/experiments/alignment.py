@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import matrices, mlp, network, norms, products, sweeps
+from .. import matrices, mlp, network, norms, sweeps
 from ..constants import MATRIX_SWEEP_START, NETWORK_SWEEP_START, NORM_TOL, UNRELATED_INPUTS
 from ..fit import powers_of_two
 from ..params import ASPECT, OPTIMIZER, SEED, parameterization, sweep_width
@@ -84,7 +84,7 @@ def _alignment_point(n: int, aspect: str, batch: int, seed: int) -> dict[str, fl
     top = norms.spectral_norm(a, tol=NORM_TOL, seed=seed).value
     out["rank_one_own"] = norms.alignment_ratio(a, h, norm=top)
     xs = rng.standard_normal((UNRELATED_INPUTS, n_in))
-    cos = [norms.alignment_ratio(a, x, norm=top) for x in xs]
+    cos = norms.alignment_ratios(a, xs, top)
     out["unrelated"] = float(np.sqrt(np.mean(np.square(cos))))
     out["unrelated_theory"] = float(1.0 / np.sqrt(n_in))
     del a
@@ -144,7 +144,7 @@ def _alignment(dw: np.ndarray, inputs: np.ndarray, top: float) -> float | None:
     keep = lengths > 0  # an example whose ReLUs are all off has no direction
     if top == 0.0 or not keep.any():
         return None
-    return float(np.mean(np.linalg.norm(products.matmul_t(inputs[keep], dw), axis=1) / (top * lengths[keep])))
+    return float(np.mean(norms.alignment_ratios(dw, inputs[keep], top)))
 
 
 @experiment("update_alignment", sweep=True, title="Updates align with the layer's own inputs during training", section=6,
@@ -210,7 +210,6 @@ def _update_alignment_point(n: int, steps: int, batch: int, parameterization: st
                     own[l] = ratio
                     others = rng.standard_normal((UNRELATED_INPUTS, dw.shape[1]))
                     if top > 0.0:
-                        cos = (np.linalg.norm(products.matmul_t(others, dw), axis=1)
-                               / (top * np.linalg.norm(others, axis=1)))
+                        cos = norms.alignment_ratios(dw, others, top)
                         unrelated[l] = float(np.sqrt(np.mean(cos * cos)))
     return {"own": own, "unrelated": unrelated, "by_step": by_step}
