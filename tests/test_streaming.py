@@ -126,8 +126,7 @@ def test_precomputed_widths_answer_every_notch_at_once_as_a_fresh_computation_wo
     params = sc.defaults(name)
     sweeps.clear()
     text = web.precompute([(name, params)])
-    (width,) = [p for p in get(name).params if p.name == "width"]
-    widths = width.values(live=True)
+    widths = get(name).param("width").values(live=True)
     fresh = {}
     for n in widths:
         sweeps.clear()

@@ -38,6 +38,13 @@ class Experiment:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 
+    def param(self, name: str) -> Param:
+        """The parameter called ``name``; KeyError if the experiment has none."""
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(f"experiment {self.name!r} has no parameter {name!r}")
+
     def schema(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "section": self.section, "cost": self.cost,
                 "sweep": self.sweep, "description": self.description, "params": [p.to_dict() for p in self.params]}

@@ -117,8 +117,7 @@ class Stream:
             params, self.notes = coerce_url(self.name, request.get("params") or {}, request.get("url") or {})
             self.params = validate_params(exp.params, params, self.name, live=True)
             if exp.sweep:
-                (width,) = [p for p in exp.params if p.name == "width"]
-                self._targets = [w for w in width.values(live=True) if w <= self.params["width"]]
+                self._targets = [w for w in exp.param("width").values(live=True) if w <= self.params["width"]]
             else:
                 self._targets = [None]
         except Exception as e:  # noqa: BLE001 - the page shows any failure next to the figure
@@ -199,9 +198,8 @@ def precompute(figures: list[tuple[str, dict[str, Any]]]) -> str:
         exp = get(name)
         if not exp.sweep:
             continue
-        (width,) = [p for p in exp.params if p.name == "width"]
         with sweeps.isolated():
-            run(name, {**params, "width": width.values(live=True)[-1]}, live=True)
+            run(name, {**params, "width": exp.param("width").values(live=True)[-1]}, live=True)
             for e in sweeps.export():
                 entries[(e["fn"], e["n"], json.dumps(e["params"], sort_keys=True))] = e
     return json.dumps(list(entries.values()), separators=(",", ":"))

@@ -40,7 +40,7 @@ async function init({ indexURL, packageURL, pointsURL }) {
   startPhase("runtime");
   const packageArchive = fetchBytes(packageURL);
   const numpyBytecode = fetchBytes(indexURL + "numpy.pyc.zip");
-  const points = pointsURL ? fetchBytes(pointsURL) : null;
+  const points = fetchBytes(pointsURL);
   let loadPyodide;
   let door;
   try {
@@ -79,13 +79,11 @@ async function init({ indexURL, packageURL, pointsURL }) {
   const archive = await awaitBytes(packageArchive, "the spectral_condition package");
   const installed = door.installPackage(pyodide, archive);
   const { python: pythonVersion, numpy: numpyVersion } = door.versions(pyodide);
-  if (points) {
+  try {
+    installed.preload(new TextDecoder().decode(await points));
+  } catch (e) {
     // Without them every width is computed here, as for any other parameters: slower, not wrong.
-    try {
-      installed.preload(new TextDecoder().decode(await points));
-    } catch (e) {
-      console.warn(`the precomputed widths did not load (${e && e.message ? e.message : e})`);
-    }
+    console.warn(`the precomputed widths did not load (${e && e.message ? e.message : e})`);
   }
   python = installed;
   progress(1);

@@ -25,6 +25,13 @@ pytestmark = pytest.mark.browser
 LIVE_SEED = 57
 
 
+def open_at_live_seed(page, site_server: str, name: str) -> None:
+    """The page of all figures from a link that sets ``name``'s seed to LIVE_SEED, once it is shown."""
+    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
+    wait_state(page, name, "live")
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+
+
 def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(page, site_server):
     name = width_experiment()
     w = param(name, "width")
@@ -83,9 +90,7 @@ def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(pag
 def test_a_sweep_streams_its_widths_in_order_and_every_drawn_figure_is_native(page, site_server):
     name = sweep_experiment()
     widths = live_widths(name)
-    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
-    wait_state(page, name, "live")
-    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    open_at_live_seed(page, site_server, name)
     record_draws(page, name)
     slider = root(page, name).locator('input[name="width"]')
     slider.focus()
@@ -129,9 +134,7 @@ def test_a_notch_up_marks_the_pending_width_and_draws_only_the_final_figure(page
     being computed and redraws once, when it is done (a redraw of the same figure would take the
     main thread for nothing)."""
     name = sweep_experiment()
-    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
-    wait_state(page, name, "live")
-    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    open_at_live_seed(page, site_server, name)
     start = shown_params(page, name)["width"]
     assert 2 * start <= param(name, "width")["live_max"]
     page.evaluate("""(name) => {
@@ -237,9 +240,7 @@ def test_the_newest_request_wins_and_the_worker_abandons_the_older_one(page, sit
 
 def test_moving_the_width_down_after_up_is_answered_from_the_cache(page, site_server):
     name = sweep_experiment()
-    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
-    wait_state(page, name, "live")
-    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    open_at_live_seed(page, site_server, name)
     start = shown_params(page, name)["width"]
     assert start < param(name, "width")["live_max"]
     up = step_width(page, name)

@@ -61,7 +61,7 @@ def lr_transfer_figure(result: dict[str, Any]) -> dict[str, Any]:
             Panel(width_axis(widths), axis("best η", log=True, **_pow2_ticks(ks, shown or ks)),
                   "best η against width")]
     # Room for a legend entry per width the slider offers, so the figure keeps its height as it moves.
-    (top,) = [p.live_max for p in get(result["experiment"]).params if p.name == "width"]
+    top = get(result["experiment"]).param("width").live_max
     room = [f"n = {n}" for n in powers_of_two(widths[0], max(widths[-1], top))] + ["best η", "theory"]
     legend = [t["name"] for t in traces if t.get("showlegend", True)]
     lay = grid_layout(f"Learning-rate transfer: {label}, {opt}", subtitle, grid, legend, legend_title="width",
