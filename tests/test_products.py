@@ -50,3 +50,12 @@ def test_natively_every_product_is_numpys_own():
     a, b = g(3, 32, 96), g(3, 32, 80)
     assert not products._NO_BLAS
     np.testing.assert_array_equal(products.t_matmul(a, b), a.mT @ b)
+
+
+@pytest.mark.parametrize("browser", [True, False])
+def test_a_matrix_times_a_vector(monkeypatch, browser):
+    monkeypatch.setattr(products, "_NO_BLAS", browser)
+    A, v = g(70, 90), g(90)
+    got = products.times(A, v)
+    assert got.shape == (70,)
+    np.testing.assert_allclose(got, A @ v, rtol=1e-12, atol=1e-12)

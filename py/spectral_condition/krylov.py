@@ -61,14 +61,14 @@ def _bidiagonalization(A: np.ndarray, tol: float, max_iter: int, seed: int) -> S
     rng = streams.generator(seed)
     v = rng.standard_normal(n)
     v /= np.linalg.norm(v)
-    pending = A @ v
+    pending = products.times(A, v)
     if not pending.any():
         if not np.any(A):
             return SpectralNorm(0.0, _unit(m), _unit(n), 0, True, 0.0, ())
         # v fell in the null space of A (probability zero); a vector of the row space cannot.
         v = products.transpose_times(rng.standard_normal(m), A)
         v /= np.linalg.norm(v)
-        pending = A @ v
+        pending = products.times(A, v)
 
     size = min(m, n, _MAX_BASIS)
     V = np.zeros((size + 1, n))
@@ -85,7 +85,7 @@ def _bidiagonalization(A: np.ndarray, tol: float, max_iter: int, seed: int) -> S
         if pending is not None:
             p, pending = pending, None
         elif j < m:
-            p = A @ V[j]
+            p = products.times(A, V[j])
         else:
             p = None  # U already spans ℝᵐ, so A v_{k} lies in it: α_k = 0
         alpha = 0.0

@@ -120,7 +120,7 @@ def _power_iteration(A: np.ndarray, steps: int, seed: int, keep_vectors: bool,
     u = np.zeros(m)
     av = None
     for k in range(1, steps + 1):
-        av = np.dot(A, v)
+        av = products.times(A, v)
         if k > 1:
             error = _relative_bound(float(np.linalg.norm(av - sigma * u)), sigma)
             if error <= stop:
@@ -134,7 +134,7 @@ def _power_iteration(A: np.ndarray, steps: int, seed: int, keep_vectors: bool,
             vectors.append(v.copy())
         av = None
     if av is None:
-        av = np.dot(A, v)
+        av = products.times(A, v)
         if history:
             error = _relative_bound(float(np.linalg.norm(av - sigma * u)), sigma)
     # u from the final v, so that A v = ‖Av‖ u holds for the returned pair.

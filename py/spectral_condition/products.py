@@ -65,6 +65,12 @@ def t_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a.mT @ b
 
 
+def times(A: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A v for a vector v: in the browser by einsum's loop, faster there than ``@`` (2048²: 2.1 ms
+    against 3.0 ms, measured in Pyodide; the same sums, rounded in another order); natively ``@``."""
+    return np.einsum("ij,j->i", A, v) if _NO_BLAS else A @ v
+
+
 def transpose_times(u: np.ndarray, A: np.ndarray) -> np.ndarray:
     """Aᵀu for a vector u: einsum's loop adds u_i·A[i, :] row by row. Natively as fast as ``u @ A``,
     so it is the one order for both."""
