@@ -9,12 +9,13 @@ tests check each contract directly.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
 
 import spectral_condition as sc
-from spectral_condition import matrices, mlp, network, sweeps
+from spectral_condition import matrices, mlp, network, registry, sweeps
 from spectral_condition.constants import NORM_TOL
 from spectral_condition.experiments import weights
 from spectral_condition.parameterizations import network_scalings
@@ -218,3 +219,24 @@ def test_unit_scalings_draw_standard_normals():
     drawn = list(network.draw_weights("spectral", widths, 0))
     for zl, wl, s in zip(z, drawn, network_scalings("spectral", widths, 1.0)):
         np.testing.assert_allclose(wl, s.std * zl, rtol=1e-15)
+
+
+# --- plain data ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data,where", [
+    ({"ys": [1.0, 2.0, float("nan")]}, "demo.data.ys[2]"),
+    ({"ys": [[1.0], [2.0, float("inf")]]}, "demo.data.ys[1][1]"),
+    ({"ys": np.array([0.5, -np.inf])}, "demo.data.ys[1]"),
+    ({"ys": (1.0, np.float64("nan"))}, "demo.data.ys[1]"),
+])
+def test_a_non_finite_number_is_refused_where_it_is(data, where):
+    with pytest.raises(ArithmeticError, match=re.escape(where) + " is"):
+        registry.result_of("demo", {}, data)
+
+
+def test_plain_data_keeps_gaps_and_converts_numpy():
+    data = {"ys": [1.0, None, 3.0], "n": np.int64(4), "a": np.array([[1.5, 2.0]]), "t": (1.0, 2.0), "ok": np.bool_(True)}
+    got = registry.result_of("demo", {}, data)["data"]
+    assert got == {"ys": [1.0, None, 3.0], "n": 4, "a": [[1.5, 2.0]], "t": [1.0, 2.0], "ok": True}
+    assert type(got["n"]) is int and type(got["ok"]) is bool and type(got["t"]) is list

@@ -127,6 +127,10 @@ def _plain(value: Any, where: str) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v, f"{where}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
+        # Most lists are a figure's or a sweep's numbers: checked in one pass, without building the
+        # location of every entry (which cost more than the rest of a small figure in the browser).
+        if all(type(v) is float for v in value) and all(map(math.isfinite, value)):
+            return list(value)
         return [_plain(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if isinstance(value, np.ndarray):
         return _plain(value.tolist(), where)
