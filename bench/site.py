@@ -16,12 +16,16 @@ Chromium:
   the *complete answer* (input event to the redraw of the final figure), p50 / p95 / max. A sweep
   figure is swept twice: at the page's parameters, whose widths the build precomputed, and then at
   seed LIVE_SEED, which no page shows, so that every width above the start is computed in the tab;
+* then, at the widest width, every other control moved away and back (a slider to its browser
+  maximum and its minimum, a choice to each other choice; controls the current choices disable are
+  left alone): a change recomputes the whole figure, a change back comes from the worker's cache.
+  The row names the slowest input;
 * main-thread long tasks (≥ 50 ms, PerformanceObserver "longtask") during each figure's sweep;
 * the browser/native ratio: the same sequence of requests answered by ``spectral_condition.web``
   natively in this process (its width cache holding what the worker's held at the start: the
   precomputed widths, or nothing), total time against the browser's.
 
-Targets: complete ≤ 1 s for every notch; p95 ≤ 100 ms for the norm figures and ≤ 300 ms for the
+Targets: complete ≤ 1 s for every input; p95 ≤ 100 ms for the norm figures and ≤ 300 ms for the
 training figures; first visible ≤ 100 ms; no long task; first live figure ≤ 3 s cold.
 
 Usage: python bench/site.py [--only NAME ...] [--budget SECONDS]
@@ -60,14 +64,18 @@ new PerformanceObserver((list) => {
 STEP = """
 async ([index, name, value, key]) => {
   const root = document.querySelectorAll("[data-demo]")[index];
-  const input = root.querySelector(`input[name="${name}"]`);
+  const inputs = Array.from(root.querySelectorAll(`[name="${name}"]`));
+  const input = inputs.find((i) => i.type !== "radio" || i.value === String(value)) || inputs[0];
   const chart = root.querySelector(".js-plotly-plot");
   const message = root.querySelector(".sc-demo__message");
   const before = Number(chart.dataset.renders || 0);
   let first = null;
   const t0 = performance.now();
-  input.value = String(value);
-  input.dispatchEvent(new Event("input", {bubbles: true}));
+  // As the reader's own change: a slider moves (input), a radio button is checked or a select
+  // changes (change).
+  if (input.type === "radio") input.checked = true;
+  else input.value = String(value);
+  input.dispatchEvent(new Event(input.type === "range" ? "input" : "change", {bubbles: true}));
   // The frame that shows the acknowledgement (the busy line, the chart dimmed until the first answer).
   let ack = null;
   requestAnimationFrame(() => { ack = performance.now(); });
@@ -142,21 +150,55 @@ def native_ms(name: str, start: dict, sequence: list[dict], precomputed: str | N
     return (time.perf_counter() - t0) * 1e3
 
 
-def sweep_row(page, index: int, demo: dict, control: dict, budget: float, label: str,
+def top_position(control: dict) -> str:
+    """The slider position of the control's browser maximum."""
+    hi = control.get("live_max", control["max"])
+    return str(int(hi).bit_length() - 1 if control.get("log2") else hi)
+
+
+def control_steps(page, index: int, params: list[dict]) -> list[tuple[str, str]]:
+    """Each control but width and seed moved away from the figure's current value and back: a slider
+    to its browser maximum and its minimum, a choice to each other choice. Disabled controls (those
+    the current choices switch off) are left alone."""
+    current = page.evaluate("(i) => JSON.parse(document.querySelectorAll('[data-demo]')[i].dataset.params)", index)
+    steps = []
+    for q in params:
+        name = q["name"]
+        if name in ("width", "seed") or page.evaluate(
+                "([i, n]) => document.querySelectorAll('[data-demo]')[i].querySelector(`[name=\"${n}\"]`).disabled",
+                [index, name]):
+            continue
+        if q["kind"] == "choice":
+            others = [c for c in q["choices"] if c != current[name]]
+            back = str(current[name])
+        else:
+            log2 = q.get("log2")
+            position = (lambda v: str(int(v).bit_length() - 1)) if log2 else str
+            others = [top_position(q), position(q["min"])]
+            others = [o for o in others if o != position(current[name])]
+            back = position(current[name])
+        for other in others:
+            steps += [(name, str(other)), (name, back)]
+    return steps
+
+
+def sweep_row(page, index: int, demo: dict, steps: list[tuple[str, str]], budget: float, label: str,
               precomputed: str | None) -> str:
-    """One full sweep of ``control``, as a table row. The native side answers the same requests with
-    the same points held at the start (``precomputed``, or none)."""
+    """The figure's answers to ``steps`` ((control, position) in order), as a table row. The native
+    side answers the same requests with the same points held at the start (``precomputed``, or none)."""
     page.evaluate("window.__longtasks.length = 0")
     firsts, completes, acks, errors, shown = [], [], [], [], []
     start = end = None
+    slowest = ("", 0.0)
     t_demo = time.perf_counter()
-    positions = sweep_positions(control)
     first_params = page.evaluate("(i) => JSON.parse(document.querySelectorAll('[data-demo]')[i].dataset.params)",
                                  index)
-    for pos in positions:
+    for name, pos in steps:
         if time.perf_counter() - t_demo > budget:
             break
-        r = page.evaluate(STEP, [index, control["name"], pos, control["name"]])
+        r = page.evaluate(STEP, [index, name, pos, name])
+        if r["complete"] > slowest[1] and r["params"]:
+            slowest = (f"{name} = {r['params'][name]}", r["complete"])
         firsts.append(r["first"])
         acks.append(r["ack"])
         completes.append(r["complete"])
@@ -174,8 +216,9 @@ def sweep_row(page, index: int, demo: dict, control: dict, budget: float, label:
     return (f"  {label:22s} {demo['cost']:8s} {len(completes):7d} {max(acks):7.0f} {statistics.median(firsts):9.1f} "
             f"{pct(firsts, 0.95):6.0f} {max(firsts):6.0f} {statistics.median(completes):12.1f} "
             f"{pct(completes, 0.95):6.0f} {max(completes):6.0f} {longest:>11s} {ratio:14.1f}"
-            + (f"  (stopped after {len(completes)} of {len(positions)} notches: budget)"
-               if len(completes) < len(positions) else "")
+            + (f"  (stopped after {len(completes)} of {len(steps)} inputs: budget)"
+               if len(completes) < len(steps) else "")
+            + (f"  slowest: {slowest[0]}" if label.strip().startswith("other controls") else "")
             + (f"  ({len(errors)} errors, first: {errors[0]})" if errors else ""))
 
 
@@ -256,11 +299,19 @@ def main() -> None:
                 print(f"  {demo['name']:22s} (no slider)")
                 continue
             page.locator("[data-demo]").nth(index).scroll_into_view_if_needed()
-            print(sweep_row(page, index, demo, control, args.budget, demo["name"], precomputed))
+            sweep = [(control["name"], pos) for pos in sweep_positions(control)]
+            print(sweep_row(page, index, demo, sweep, args.budget, demo["name"], precomputed))
             if demo["schema"]["sweep"] and any(q["name"] == "seed" for q in params):
                 # The same sweep at a seed no page shows: every width above the start computed live.
                 page.evaluate(STEP, [index, "seed", str(LIVE_SEED), "seed"])
-                print(sweep_row(page, index, demo, control, args.budget, f"  seed {LIVE_SEED}: live", None))
+                print(sweep_row(page, index, demo, sweep, args.budget, f"  seed {LIVE_SEED}: live", None))
+            # Every other control at the widest width: each change recomputes the figure (every width
+            # of a sweep), and each change back is answered from the worker's cache.
+            if control["name"] == "width":
+                page.evaluate(STEP, [index, "width", top_position(control), "width"])
+            others = control_steps(page, index, [q for q in params if q["name"] != control["name"]])
+            if others:
+                print(sweep_row(page, index, demo, others, args.budget, "  other controls, top", None))
         browser.close()
     server.shutdown()
 
