@@ -93,6 +93,20 @@ def test_moving_down_is_answered_without_a_step():
     assert not stream.step()
 
 
+@pytest.mark.parametrize("name,param,value", [("coord_check", "quantity", "dh")])
+def test_a_control_that_only_chooses_what_to_show_computes_nothing(name, param, value):
+    """The points hold every view; switching views is answered at once, as a fresh run would."""
+    sweeps.clear()
+    web.handle(_request(name, width=128))
+    misses = sweeps.stats()["misses"]
+    stream = web.Stream(_request(name, width=128, **{param: value}))
+    answer = json.loads(stream.answer())
+    assert answer["pending"] == [] and not stream.step()
+    assert sweeps.stats()["misses"] == misses, f"switching {param} recomputed a width"
+    sweeps.clear()
+    assert answer["figure"] == sc.run_figure(name, {**sc.defaults(name), "width": 128, param: value})["figure"]
+
+
 def test_a_stream_of_bad_parameters_answers_the_error_and_stops():
     stream = web.Stream(_request("stable_rank", width=100))
     assert not stream.step()

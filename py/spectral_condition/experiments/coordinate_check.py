@@ -19,6 +19,9 @@ from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
 
+# What each panel shows: the activations h_l, or their change since init h_l − h_l^init.
+QUANTITIES = ("h", "dh")
+
 
 def coord_check_figure(result: dict[str, Any]) -> dict[str, Any]:
     d = result["data"]
@@ -61,7 +64,7 @@ def _setting_note(d: dict[str, Any]) -> list[str]:
                     Param("steps", "int", 4, label="steps shown", min=2, max=5, live_max=4, step=1,
                           help="panels: at initialization, then after each update"),
                     parameterization(), OPTIMIZER,
-                    Param("quantity", "choice", "h", label="quantity", choices=("h", "dh"),
+                    Param("quantity", "choice", "h", label="quantity", choices=QUANTITIES,
                           choice_labels=(r"$\operatorname{RMS}(h_l)$", r"$\operatorname{RMS}(h_l - h_l^\text{init})$"),
                           help="the activations (microsoft/mup's check) or their change since init"),
                     Param("seeds", "int", 3, label="seeds", min=1, max=5, live_max=3, step=1,
@@ -99,12 +102,14 @@ def coord_check(width: int, steps: int, parameterization: str, optimizer: str, q
     """
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     panels = list(range(1, steps + 1)) if quantity == "h" else list(range(2, steps + 1))
-    # [width][seed] → (steps, 3) arrays; the mean over seeds is NaN wherever one seed diverged.
+    # [width][seed] → (2, steps, 3) arrays, both quantities; the mean over seeds is NaN wherever one
+    # seed diverged.
     setting = {"d_in": d_in, "d_out": d_out, "batch": batch, "loss": loss, "lr": lr or None}
     runs = [sweeps.points(_coord_check_point, widths, steps=steps, parameterization=parameterization,
-                          optimizer=optimizer, quantity=quantity, seed=seed + r, **setting)
+                          optimizer=optimizer, seed=seed + r, **setting)
             for r in range(seeds)]
-    mean = np.stack([np.mean([runs[r][i] for r in range(seeds)], axis=0) for i in range(len(widths))], axis=-1)
+    q = QUANTITIES.index(quantity)
+    mean = np.stack([np.mean([runs[r][i][q] for r in range(seeds)], axis=0) for i in range(len(widths))], axis=-1)
     values = [[[network.finite_or_none(v) for v in mean[t - 1, l]] for l in range(3)] for t in panels]
     th = theory_exponents(parameterization, optimizer)
     if quantity == "h":
@@ -118,10 +123,12 @@ def coord_check(width: int, steps: int, parameterization: str, optimizer: str, q
             "base_lr": lr or network.base_lr(parameterization, optimizer)}
 
 
-def _coord_check_point(n: int, steps: int, parameterization: str, optimizer: str, quantity: str,
+def _coord_check_point(n: int, steps: int, parameterization: str, optimizer: str,
                        seed: int, d_in: int, d_out: int, batch: int, loss: str, lr: float | None) -> np.ndarray:
-    """One width and seed: RMS per step and layer, shape (steps, 3), NaN from a diverged step on."""
-    out = np.full((steps, 3), np.nan)
+    """One width and seed: RMS per quantity (``QUANTITIES``), step and layer, shape (2, steps, 3),
+    NaN from a diverged step on. Both quantities come from the same run, so switching between them
+    trains nothing."""
+    out = np.full((len(QUANTITIES), steps, 3), np.nan)
     x, y = network.batch(seed, batch, d_in, d_out, loss)
     net = network.dims(n, 3, d_in, d_out)
     net_ = network.init(parameterization, optimizer, net, network.normals(net, seed), lr)
@@ -129,13 +136,18 @@ def _coord_check_point(n: int, steps: int, parameterization: str, optimizer: str
     h_init, loss0 = None, None
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(steps):
-            value, grads, hs = mlp.loss_and_grads(w, x, y, loss=loss)
+            if t < steps - 1:
+                value, grads, hs = mlp.loss_and_grads(w, x, y, loss=loss)
+            else:  # the last panel needs the forward pass only
+                hs = mlp.forward(w, x)
+                value = mlp.loss_and_output_grad(hs[-1], y, loss)[0]
             loss0 = float(value) if loss0 is None else loss0
             h_init = hs if h_init is None else h_init
             if network.diverged(float(value), loss0):
                 break
             for l in range(3):
-                out[t, l] = norms.rms(hs[l] if quantity == "h" else hs[l] - h_init[l])
+                out[0, t, l] = norms.rms(hs[l])
+                out[1, t, l] = norms.rms(hs[l] - h_init[l])
             if t < steps - 1:
                 opt.step(w, grads)
     out.setflags(write=False)  # shared through the sweep cache
