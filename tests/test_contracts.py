@@ -49,7 +49,7 @@ def test_each_width_has_its_own_stream_not_a_prefix_of_another():
 
 def test_every_use_has_its_own_stream_tag():
     tags = [matrices.POWER_ITERATION, matrices.MP_SPECTRUM, matrices.STABLE_RANK, matrices.SPECTRAL_NORM,
-            matrices.ALIGNMENT]
+            matrices.ALIGNMENT, matrices.ALIGNMENT_BATCH]
     assert len(set(tags)) == len(tags)
     assert network.WEIGHTS_STREAM != network.UNRELATED_STREAM
     # Two tags of one shape give unrelated matrices.

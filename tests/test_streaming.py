@@ -107,6 +107,17 @@ def test_a_control_that_only_chooses_what_to_show_computes_nothing(name, param, 
     assert answer["figure"] == sc.run_figure(name, {**sc.defaults(name), "width": 128, param: value})["figure"]
 
 
+def test_alignments_batch_recomputes_only_the_rank_b_points():
+    """Its large random matrices do not depend on the batch: a new batch costs one small point per width."""
+    sweeps.clear()
+    widths = sc.run("alignment", {**sc.defaults("alignment"), "width": 256})["data"]["widths"]
+    misses = sweeps.stats()["misses"]
+    answer = sc.run_figure("alignment", {**sc.defaults("alignment"), "width": 256, "batch": 3})
+    assert sweeps.stats()["misses"] == misses + len(widths)
+    sweeps.clear()
+    assert answer == sc.run_figure("alignment", {**sc.defaults("alignment"), "width": 256, "batch": 3})
+
+
 def test_a_stream_of_bad_parameters_answers_the_error_and_stops():
     stream = web.Stream(_request("stable_rank", width=100))
     assert not stream.step()

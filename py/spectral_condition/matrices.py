@@ -13,7 +13,7 @@ import numpy as np
 from . import streams
 
 # Stream tags: one per experiment, never shared.
-POWER_ITERATION, MP_SPECTRUM, STABLE_RANK, SPECTRAL_NORM, ALIGNMENT = 1, 2, 3, 4, 5
+POWER_ITERATION, MP_SPECTRUM, STABLE_RANK, SPECTRAL_NORM, ALIGNMENT, ALIGNMENT_BATCH = 1, 2, 3, 4, 5, 6
 
 
 def shape(width: int, aspect: str) -> tuple[int, int]:

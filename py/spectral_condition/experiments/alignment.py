@@ -66,11 +66,13 @@ def alignment(width: int, aspect: str, batch: int, seed: int) -> dict:
       falls like n^{-1/2}. Shown as the RMS over several unrelated inputs.
     """
     widths = powers_of_two(MATRIX_SWEEP_START, width)
+    # The batch only changes the rank-B update, a point of its own: changing it draws no large matrix.
     return {"widths": widths, "aspect": float(aspect), "batch": batch, "unrelated_inputs": UNRELATED_INPUTS,
-            **sweeps.columns(_alignment_point, widths, aspect=aspect, batch=batch, seed=seed)}
+            **sweeps.columns(_alignment_point, widths, aspect=aspect, seed=seed),
+            **sweeps.columns(_rank_b_point, widths, aspect=aspect, batch=batch, seed=seed)}
 
 
-def _alignment_point(n: int, aspect: str, batch: int, seed: int) -> dict[str, float]:
+def _alignment_point(n: int, aspect: str, seed: int) -> dict[str, float]:
     n_out, n_in = matrices.shape(n, aspect)
     rng = matrices.rng(seed, n_out, n_in, matrices.ALIGNMENT)
     out: dict[str, float] = {}
@@ -87,14 +89,17 @@ def _alignment_point(n: int, aspect: str, batch: int, seed: int) -> dict[str, fl
     cos = norms.alignment_ratios(a, xs, top)
     out["unrelated"] = float(np.sqrt(np.mean(np.square(cos))))
     out["unrelated_theory"] = float(1.0 / np.sqrt(n_in))
-    del a
+    return out
 
+
+def _rank_b_point(n: int, aspect: str, batch: int, seed: int) -> dict[str, float]:
+    n_out, n_in = matrices.shape(n, aspect)
+    rng = matrices.rng(seed, n_out, n_in, matrices.ALIGNMENT_BATCH)
     # A = G Hᵀ/B = Q_G (R_G R_Hᵀ/B) Q_Hᵀ: orthonormal factors change no singular value and no
     # length inside span(H), which holds h₁, so the small core gives the same ratio at O(n B²).
     gs, hs = rng.standard_normal((n_out, batch)), rng.standard_normal((n_in, batch))
     (_, r_g), (q_h, r_h) = np.linalg.qr(gs), np.linalg.qr(hs)
-    out["rank_b_own"] = norms.alignment_ratio(r_g @ r_h.T / batch, q_h.T @ hs[:, 0], tol=NORM_TOL, seed=seed)
-    return out
+    return {"rank_b_own": norms.alignment_ratio(r_g @ r_h.T / batch, q_h.T @ hs[:, 0], tol=NORM_TOL, seed=seed)}
 
 
 
