@@ -93,7 +93,9 @@ def test_moving_down_is_answered_without_a_step():
     assert not stream.step()
 
 
-@pytest.mark.parametrize("name,param,value", [("coord_check", "quantity", "dh")])
+@pytest.mark.parametrize("name,param,value", [("coord_check", "quantity", "dh"), ("update_sizes", "quantity", "dw"),
+                                              ("update_sizes", "quantity", "rel_spectral"),
+                                              ("steepest_update_sizes", "quantity", "dh")])
 def test_a_control_that_only_chooses_what_to_show_computes_nothing(name, param, value):
     """The points hold every view; switching views is answered at once, as a fresh run would."""
     sweeps.clear()

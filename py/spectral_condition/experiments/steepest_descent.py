@@ -21,7 +21,7 @@ from ..registry import experiment
 from ..schema import Param
 from ..theory import theory_exponents
 from .transfer import _lr_transfer_point, lr_transfer_figure, teacher_task
-from .updates import QUANTITY_LABELS, _update_quantity, _update_sizes_point
+from .updates import QUANTITY_LABELS, _update_quantities, _update_sizes_point
 
 METHODS = ("svd", "quintic", "cubic")
 METHOD_LABELS = {"svd": "exact (SVD)", "quintic": "Newton–Schulz, quintic", "cubic": "Newton–Schulz, cubic"}
@@ -128,6 +128,7 @@ def newton_schulz(kind: str, iterations: int, width: int, seed: int) -> dict:
 
 # ------------------------------------------------------------------------------------ update sizes
 
+STEEPEST_QUANTITIES = ("dw", "dh")
 OPTIMIZER_PANELS = ("sgd", "adam", network.STEEPEST)
 LR_OPTIMIZERS = (network.STEEPEST, "sgd", "adam")
 PANEL_TITLES = {"sgd": "SGD", "adam": "Adam", network.STEEPEST: "spectral steepest descent"}
@@ -162,7 +163,7 @@ def steepest_update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
             params=(sweep_width(256, NETWORK_SWEEP_START, live_max=256),
                     Param("steps", "int", 1, label="steps $t$", min=1, max=10, live_max=3, step=1,
                           help="full-batch training steps before measuring"),
-                    Param("quantity", "choice", "dw", label="quantity", choices=("dw", "dh"),
+                    Param("quantity", "choice", "dw", label="quantity", choices=STEEPEST_QUANTITIES,
                           choice_labels=(r"$\lVert\Delta W_l\rVert_*/\sqrt{n_l/n_{l-1}}$",
                                          r"$\operatorname{RMS}(\Delta h_l)$"),
                           help="which size of the change to plot against width"),
@@ -182,13 +183,13 @@ def steepest_update_sizes(width: int, steps: int, quantity: str, parameterizatio
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     values, theory = {}, {}
     for o in ("sgd", "adam"):
-        pts = sweeps.points(_update_sizes_point, widths, steps=steps, optimizer=o, quantity=quantity,
-                            shown=(parameterization,), seed=seed)
-        values[o] = sweeps.by_layer([pt[parameterization] for pt in pts])
+        pts = sweeps.points(_update_sizes_point, widths, steps=steps, optimizer=o, shown=(parameterization,),
+                            seed=seed)
+        values[o] = sweeps.by_layer([pt[parameterization][quantity] for pt in pts])
         theory[o] = theory_exponents(parameterization, o)[quantity]
-    pts = sweeps.points(_steepest_point, widths, steps=steps, quantity=quantity, parameterization=parameterization,
+    pts = sweeps.points(_steepest_point, widths, steps=steps, parameterization=parameterization,
                         method=method, ns_steps=ns_steps, scale=scale, layers=layers, momentum=momentum, seed=seed)
-    values[network.STEEPEST] = sweeps.by_layer(pts)
+    values[network.STEEPEST] = sweeps.by_layer([pt[quantity] for pt in pts])
     kinds = ("hidden",) if layers == "hidden" else ("input", "hidden", "output")
     theory[network.STEEPEST] = theory_exponents(parameterization, "adam", update_scale=scale,
                                                 steepest_kinds=kinds)[quantity]
@@ -198,9 +199,9 @@ def steepest_update_sizes(width: int, steps: int, quantity: str, parameterizatio
             "values": values, "theory": theory}
 
 
-def _steepest_point(n: int, steps: int, quantity: str, parameterization: str, method: str, ns_steps: int,
-                    scale: str, layers: str, momentum: float, seed: int) -> list[float | None]:
-    """One width: the per-layer value after ``steps`` steps of spectral steepest descent."""
+def _steepest_point(n: int, steps: int, parameterization: str, method: str, ns_steps: int,
+                    scale: str, layers: str, momentum: float, seed: int) -> dict[str, list[float | None]]:
+    """One width: the per-layer value of every quantity after ``steps`` steps of spectral steepest descent."""
     x, y = network.batch(seed)
     net = network.dims(n)
     z = network.normals(net, seed)
@@ -210,9 +211,9 @@ def _steepest_point(n: int, steps: int, quantity: str, parameterization: str, me
         h0 = mlp.forward(nw.weights, x)
         losses = mlp.train(nw.weights, x, y, nw.optimizer, steps)
         if network.diverged(float(losses[-1]), float(losses[0])):
-            return [None] * len(nw.weights)
+            return {q: [None] * len(nw.weights) for q in STEEPEST_QUANTITIES}
         h1 = mlp.forward(nw.weights, x)
-        return [network.finite_or_none(v) for v in _update_quantity(quantity, nw.weights, z, nw.scalings, h0, h1, {})]
+        return _update_quantities(nw.weights, z, nw.scalings, h0, h1, {}, STEEPEST_QUANTITIES)
 
 
 # -------------------------------------------------------------------------------- learning-rate transfer

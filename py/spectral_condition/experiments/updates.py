@@ -56,22 +56,24 @@ def update_sizes_figure(result: dict[str, Any]) -> dict[str, Any]:
     return figure(traces, lay)
 
 
-def _update_quantity(quantity: str, w: list[np.ndarray], z: list[np.ndarray], scal, h0, h1,
-                     z_norms: dict[int, float]) -> list[float]:
-    out = []
+def _update_quantities(w: list[np.ndarray], z: list[np.ndarray], scal, h0, h1, z_norms: dict[int, float],
+                       quantities: tuple[str, ...] = QUANTITIES) -> dict[str, list[float | None]]:
+    """Each of ``quantities``, per layer, of one trained network: measuring them all costs a little
+    over measuring one (‖ΔW_l‖_* serves two), so switching quantities trains nothing."""
+    out: dict[str, list[float | None]] = {q: [] for q in quantities}
     for l, (wl, zl, s) in enumerate(zip(w, z, scal)):
-        if quantity == "dh":
-            out.append(norms.rms(h1[l] - h0[l]))
-            continue
         dw = wl - s.std * zl
-        if quantity == "dw":
-            out.append(norms.spectral_norm(dw, tol=NORM_TOL).value / math.sqrt(wl.shape[0] / wl.shape[1]))
-        elif quantity == "rel_frobenius":
-            out.append(norms.frobenius_norm(dw) / (s.std * norms.frobenius_norm(zl)))
-        else:
+        values = {"dh": lambda: norms.rms(h1[l] - h0[l]),
+                  "rel_frobenius": lambda: norms.frobenius_norm(dw) / (s.std * norms.frobenius_norm(zl))}
+        if "dw" in quantities or "rel_spectral" in quantities:
+            top = norms.spectral_norm(dw, tol=NORM_TOL).value
+            values["dw"] = lambda: top / math.sqrt(wl.shape[0] / wl.shape[1])
+        if "rel_spectral" in quantities:
             if l not in z_norms:
                 z_norms[l] = norms.spectral_norm(zl, tol=NORM_TOL).value  # ‖σZ‖_* = σ‖Z‖_*: once per width for all four
-            out.append(norms.spectral_norm(dw, tol=NORM_TOL).value / (s.std * z_norms[l]))
+            values["rel_spectral"] = lambda: top / (s.std * z_norms[l])
+        for q in quantities:
+            out[q].append(network.finite_or_none(values[q]()))
     return out
 
 
@@ -104,17 +106,17 @@ def update_sizes(width: int, steps: int, optimizer: str, quantity: str, paramete
     """
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     shown = PARAMETERIZATIONS if parameterization == "all" else (parameterization,)
-    pts = sweeps.points(_update_sizes_point, widths, steps=steps, optimizer=optimizer, quantity=quantity,
-                        shown=shown, seed=seed)
+    pts = sweeps.points(_update_sizes_point, widths, steps=steps, optimizer=optimizer, shown=shown, seed=seed)
     return {"widths": widths, "steps": steps, "optimizer": optimizer, "quantity": quantity,
-            "layers": layer_kinds(3), "values": {p: sweeps.by_layer([pt[p] for pt in pts]) for p in shown},
+            "layers": layer_kinds(3), "values": {p: sweeps.by_layer([pt[p][quantity] for pt in pts]) for p in shown},
             "theory": {p: theory_exponents(p, optimizer)[quantity] for p in shown},
             "base_lr": {p: network.base_lr(p, optimizer) for p in shown}}
 
 
-def _update_sizes_point(n: int, steps: int, optimizer: str, quantity: str, shown: tuple[str, ...],
-                        seed: int) -> dict[str, list[float | None]]:
-    """One width: each shown parameterization's per-layer value (None where the run diverged)."""
+def _update_sizes_point(n: int, steps: int, optimizer: str, shown: tuple[str, ...],
+                        seed: int) -> dict[str, dict[str, list[float | None]]]:
+    """One width: each shown parameterization's per-layer value of every quantity (None where the
+    run diverged)."""
     x, y = network.batch(seed)
     net = network.dims(n)
     z = network.normals(net, seed)
@@ -127,8 +129,8 @@ def _update_sizes_point(n: int, steps: int, optimizer: str, quantity: str, shown
             h0 = mlp.forward(w, x)
             losses = mlp.train(w, x, y, opt, steps)
             if network.diverged(float(losses[-1]), float(losses[0])):
-                out[p] = [None] * len(w)
+                out[p] = {q: [None] * len(w) for q in QUANTITIES}
                 continue
             h1 = mlp.forward(w, x)
-            out[p] = [network.finite_or_none(v) for v in _update_quantity(quantity, w, z, scal, h0, h1, z_norms)]
+            out[p] = _update_quantities(w, z, scal, h0, h1, z_norms)
     return out
