@@ -159,13 +159,13 @@ def top_position(control: dict) -> str:
 def control_steps(page, index: int, params: list[dict]) -> list[tuple[str, str]]:
     """Each control but width and seed moved away from the figure's current value and back: a slider
     to its browser maximum and its minimum, a choice to each other choice. Disabled controls (those
-    the current choices switch off) are left alone."""
+    the current choices switch off) and parameters the page shows no control for are left alone."""
     current = page.evaluate("(i) => JSON.parse(document.querySelectorAll('[data-demo]')[i].dataset.params)", index)
     steps = []
     for q in params:
         name = q["name"]
         if name in ("width", "seed") or page.evaluate(
-                "([i, n]) => document.querySelectorAll('[data-demo]')[i].querySelector(`[name=\"${n}\"]`).disabled",
+                "([i, n]) => document.querySelectorAll('[data-demo]')[i].querySelector(`[name=\"${n}\"]`)?.disabled ?? true",
                 [index, name]):
             continue
         if q["kind"] == "choice":
