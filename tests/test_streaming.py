@@ -120,6 +120,23 @@ def test_alignments_batch_recomputes_only_the_rank_b_points():
     assert answer == sc.run_figure("alignment", {**sc.defaults("alignment"), "width": 256, "batch": 3})
 
 
+@pytest.mark.parametrize("name", ["lr_transfer", "steepest_lr_transfer"])
+def test_a_wider_learning_rate_grid_trains_only_the_new_rates(name):
+    """Each (width, rate) is a point: widening the grid by two rates trains two networks per width,
+    and the answer equals the wider grid computed from nothing."""
+    params = {**sc.defaults(name), "width": 128}
+    sweeps.clear()
+    fresh = sc.run_figure(name, {**params, "lr_min": params["lr_min"] - 2})
+    sweeps.clear()
+    widths = sc.run(name, params)["data"]["widths"]
+    misses = sweeps.stats()["misses"]
+    stream = web.Stream(_request(name, width=128, lr_min=params["lr_min"] - 2))
+    assert json.loads(stream.answer())["figure"] is None  # no width has every rate yet
+    _steps(stream)
+    assert sweeps.stats()["misses"] == misses + 2 * len(widths)
+    assert json.loads(stream.answer())["figure"] == fresh["figure"]
+
+
 def test_a_stream_of_bad_parameters_answers_the_error_and_stops():
     stream = web.Stream(_request("stable_rank", width=100))
     assert not stream.step()

@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-# Points are a few numbers per layer or per learning rate: thousands fit in a few MB.
-MAX_POINTS = 2048
+# Points are a few numbers per layer, or one learning rate's losses: thousands fit in a few MB.
+MAX_POINTS = 8192
 
 _points: OrderedDict[tuple, Any] = OrderedDict()
 _stats = {"hits": 0, "misses": 0}
@@ -79,6 +79,35 @@ def points(fn: Callable[..., Any], widths: list[int], **params: Any) -> list[Any
             while len(_points) > MAX_POINTS:
                 _points.popitem(last=False)
         out.append(_points[key])
+    return out
+
+
+def grid_points(fn: Callable[..., list[Any]], widths: list[int], grid: str, values: list[Any],
+                **params: Any) -> list[list[Any]]:
+    """[[the point of (n, v) for v in values] for n in widths], each (width, grid value) a point of its
+    own: ``fn(n, **{grid: tuple_of_values}, **params)`` computes several values of one width together
+    (a stack of networks, one per learning rate) and returns one result per value. So a grid that grows
+    by one value computes that value only. ``fn`` must give each value the result it would give it alone.
+    """
+    out = []
+    for n in widths:
+        keys = [(fn.__module__, fn.__qualname__, n, tuple(sorted({**params, grid: v}.items()))) for v in values]
+        missing = [v for v, key in zip(values, keys) if key not in _points]
+        if missing and _known_only[0]:
+            raise NotKnown(n)
+        computed = dict(zip(missing, fn(n, **{grid: tuple(missing)}, **params))) if missing else {}
+        row = []
+        for v, key in zip(values, keys):
+            if v in computed:
+                _stats["misses"] += 1
+                _points[key] = computed[v]
+            else:
+                _stats["hits"] += 1
+                _points.move_to_end(key)
+            row.append(_points[key])
+        while len(_points) > MAX_POINTS:
+            _points.popitem(last=False)
+        out.append(row)
     return out
 
 

@@ -256,14 +256,15 @@ def steepest_lr_transfer(width: int, parameterization: str, optimizer: str, meth
     ks = list(range(min(lr_min, lr_max), max(lr_min, lr_max) + 1))
     lrs = np.array([2.0 ** k for k in ks])
     if optimizer == network.STEEPEST:
-        pts = sweeps.points(_lr_point, widths, parameterization=parameterization, method=method, ns_steps=ns_steps,
-                            scale=scale, steps=steps, ks=tuple(ks), seed=seed)
+        pts = sweeps.grid_points(_lr_point, widths, "ks", ks, parameterization=parameterization, method=method,
+                                 ns_steps=ns_steps, scale=scale, steps=steps, seed=seed)
         exps = theory_exponents(parameterization, depth=2, update_scale=scale)
     else:
-        runs = sweeps.points(_lr_transfer_point, widths, depth=2, parameterization=parameterization,
-                             optimizer=optimizer, steps=steps, ks=tuple(ks), task_seed=seed, seed=seed)
-        pts = [finals for _, finals in runs]
+        runs = sweeps.grid_points(_lr_transfer_point, widths, "ks", ks, depth=2, parameterization=parameterization,
+                                  optimizer=optimizer, steps=steps, task_seed=seed, seed=seed)
+        pts = [[final for _, final in run] for run in runs]
         exps = theory_exponents(parameterization, optimizer, depth=2)
+    pts = [np.array(finals) for finals in pts]
     loss = [[network.finite_or_none(v) for v in finals] for finals in pts]
     best = [float(lrs[int(np.nanargmin(f))]) if np.any(np.isfinite(f)) else None for f in pts]
     found = [(n, b) for n, b in zip(widths, best) if b is not None]
@@ -275,8 +276,9 @@ def steepest_lr_transfer(width: int, parameterization: str, optimizer: str, meth
 
 
 def _lr_point(n: int, parameterization: str, method: str, ns_steps: int, scale: str, steps: int,
-              ks: tuple[int, ...], seed: int) -> np.ndarray:
-    """One width: the final loss for each base rate 2^k (NaN where the run diverged or ended above its start)."""
+              ks: tuple[int, ...], seed: int) -> list[float]:
+    """One width: the final loss for each base rate 2^k (NaN where the run diverged or ended above its
+    start). Each rate's network trains on its own in the stack."""
     x, y = teacher_task(seed)
     net = network.dims(n, 2)
     z = network.normals(net, seed)
@@ -293,6 +295,4 @@ def _lr_point(n: int, parameterization: str, method: str, ns_steps: int, scale: 
             final = losses[-1]
             bad = ~np.isfinite(final) | (final > losses[0]) | np.any(losses > DIVERGED * losses[0], axis=0)
             out.append(np.where(bad, np.nan, final))
-    finals = np.concatenate(out)
-    finals.setflags(write=False)  # shared through the sweep cache
-    return finals
+    return [float(f) for f in np.concatenate(out)]

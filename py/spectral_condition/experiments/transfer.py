@@ -145,12 +145,13 @@ def lr_transfer(width: int, depth: int, parameterization: str, optimizer: str, s
     lrs = np.array([2.0 ** k for k in ks])
     loss, initial, best = [], [], []
     for n in widths:
-        runs = [sweeps.points(_lr_transfer_point, [n], depth=depth, parameterization=parameterization,
-                              optimizer=optimizer, steps=steps, ks=tuple(ks), task_seed=seed, seed=seed + r)[0]
+        # runs[r][i] = (initial loss, final loss at 2^ks[i]) of seed + r
+        runs = [sweeps.grid_points(_lr_transfer_point, [n], "ks", ks, depth=depth, parameterization=parameterization,
+                                   optimizer=optimizer, steps=steps, task_seed=seed, seed=seed + r)[0]
                 for r in range(seeds)]
-        mean = np.mean([finals for _, finals in runs], axis=0)
+        mean = np.mean([[final for _, final in run] for run in runs], axis=0)
         loss.append([network.finite_or_none(v) for v in mean])
-        initial.append(float(np.mean([start for start, _ in runs])))
+        initial.append(float(np.mean([run[0][0] for run in runs])))
         best.append(float(lrs[int(np.nanargmin(mean))]) if np.any(np.isfinite(mean)) else None)
     found = [(n, b) for n, b in zip(widths, best) if b is not None]
     slope = loglog_slope(*zip(*found)) if len(found) >= 2 else None
@@ -162,9 +163,10 @@ def lr_transfer(width: int, depth: int, parameterization: str, optimizer: str, s
 
 
 def _lr_transfer_point(n: int, depth: int, parameterization: str, optimizer: str, steps: int,
-                       ks: tuple[int, ...], task_seed: int, seed: int) -> tuple[float, np.ndarray]:
-    """One width and network seed: the initial loss, and the final loss for each base rate 2^k (NaN
-    where the run diverged), on the task of ``task_seed``."""
+                       ks: tuple[int, ...], task_seed: int, seed: int) -> list[tuple[float, float]]:
+    """One width and network seed: for each base rate 2^k, the initial loss and the final loss (NaN
+    where the run diverged), on the task of ``task_seed``. Each rate's network trains on its own in
+    the stack, so a rate's losses do not depend on the others in ``ks``."""
     x, y = teacher_task(task_seed)
     net = network.dims(n, depth)
     z = network.normals(net, seed)
@@ -172,5 +174,4 @@ def _lr_transfer_point(n: int, depth: int, parameterization: str, optimizer: str
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         start = float(mlp.loss_and_output_grad(mlp.forward(w0, x)[-1], y, "mse")[0])
         finals = _final_losses(parameterization, optimizer, net, z, np.array([2.0 ** k for k in ks]), x, y, steps)
-    finals.setflags(write=False)  # shared through the sweep cache
-    return start, finals
+    return [(start, float(f)) for f in finals]
