@@ -120,6 +120,30 @@ def test_alignments_batch_recomputes_only_the_rank_b_points():
     assert answer == sc.run_figure("alignment", {**sc.defaults("alignment"), "width": 256, "batch": 3})
 
 
+def _squares(n, ks, offset):
+    _squares.calls.append((n, ks))
+    return [n * k * k + offset for k in ks]
+
+
+def test_grid_points_compute_each_widths_missing_values_together_once():
+    sweeps.clear()
+    _squares.calls = []
+    assert sweeps.grid_points(_squares, [2, 4], "ks", [1, 2], offset=0) == [[2, 8], [4, 16]]
+    assert sweeps.grid_points(_squares, [2, 4], "ks", [0, 1, 2, 3], offset=0) == [[0, 2, 8, 18], [0, 4, 16, 36]]
+    assert _squares.calls == [(2, (1, 2)), (4, (1, 2)), (2, (0, 3)), (4, (0, 3))]
+    assert sweeps.grid_points(_squares, [2], "ks", [1], offset=1) == [[3]]  # other parameters: other points
+    with sweeps.known_only(), pytest.raises(sweeps.NotKnown) as missing:
+        sweeps.grid_points(_squares, [2, 8], "ks", [1], offset=0)
+    assert missing.value.width == 8
+    assert len(_squares.calls) == 5
+
+
+def test_grid_points_refuse_a_function_that_drops_values():
+    sweeps.clear()
+    with pytest.raises(ValueError, match="1 results for 2 values of ks"):
+        sweeps.grid_points(lambda n, ks: [0.0], [2], "ks", [1, 2])
+
+
 @pytest.mark.parametrize("name", ["lr_transfer", "steepest_lr_transfer"])
 def test_a_wider_learning_rate_grid_trains_only_the_new_rates(name):
     """Each (width, rate) is a point: widening the grid by two rates trains two networks per width,

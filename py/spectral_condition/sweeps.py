@@ -95,7 +95,12 @@ def grid_points(fn: Callable[..., list[Any]], widths: list[int], grid: str, valu
         missing = [v for v, key in zip(values, keys) if key not in _points]
         if missing and _known_only[0]:
             raise NotKnown(n)
-        computed = dict(zip(missing, fn(n, **{grid: tuple(missing)}, **params))) if missing else {}
+        computed = {}
+        if missing:
+            results = list(fn(n, **{grid: tuple(missing)}, **params))
+            if len(results) != len(missing):
+                raise ValueError(f"{fn.__qualname__} gave {len(results)} results for {len(missing)} values of {grid}")
+            computed = dict(zip(missing, results))
         row = []
         for v, key in zip(values, keys):
             if v in computed:
