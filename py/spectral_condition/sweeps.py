@@ -62,12 +62,22 @@ def isolated() -> Iterator[None]:
         _points = shared
 
 
+def _key(module: str, qualname: str, n: int, params: dict[str, Any]) -> tuple:
+    """A point's place in the cache: its function, its width and its other parameters."""
+    return (module, qualname, n, tuple(sorted(params.items())))
+
+
+def _evict() -> None:
+    """Drop the least recently used points beyond ``MAX_POINTS``."""
+    while len(_points) > MAX_POINTS:
+        _points.popitem(last=False)
+
+
 def points(fn: Callable[..., Any], widths: list[int], **params: Any) -> list[Any]:
     """[fn(n, **params) for n in widths], computing only the points not already known."""
     out = []
-    fixed = tuple(sorted(params.items()))
     for n in widths:
-        key = (fn.__module__, fn.__qualname__, n, fixed)
+        key = _key(fn.__module__, fn.__qualname__, n, params)
         if key in _points:
             _points.move_to_end(key)
             _stats["hits"] += 1
@@ -76,8 +86,7 @@ def points(fn: Callable[..., Any], widths: list[int], **params: Any) -> list[Any
                 raise NotKnown(n)
             _stats["misses"] += 1
             _points[key] = fn(n, **params)
-            while len(_points) > MAX_POINTS:
-                _points.popitem(last=False)
+            _evict()
         out.append(_points[key])
     return out
 
@@ -91,7 +100,7 @@ def grid_points(fn: Callable[..., list[Any]], widths: list[int], grid: str, valu
     """
     out = []
     for n in widths:
-        keys = [(fn.__module__, fn.__qualname__, n, tuple(sorted({**params, grid: v}.items()))) for v in values]
+        keys = [_key(fn.__module__, fn.__qualname__, n, {**params, grid: v}) for v in values]
         missing = [v for v, key in zip(values, keys) if key not in _points]
         if missing and _known_only[0]:
             raise NotKnown(n)
@@ -110,8 +119,7 @@ def grid_points(fn: Callable[..., list[Any]], widths: list[int], grid: str, valu
                 _stats["hits"] += 1
                 _points.move_to_end(key)
             row.append(_points[key])
-        while len(_points) > MAX_POINTS:
-            _points.popitem(last=False)
+        _evict()
         out.append(row)
     return out
 
@@ -140,10 +148,8 @@ def preload(entries: list[dict[str, Any]]) -> int:
     """Hold the points of ``entries`` (from :func:`export`) as if computed here; returns how many."""
     for e in entries:
         module, qualname = e["fn"].split(":")
-        fixed = tuple(sorted((k, _decode(v)) for k, v in e["params"].items()))
-        _points[(module, qualname, e["n"], fixed)] = _decode(e["point"])
-    while len(_points) > MAX_POINTS:
-        _points.popitem(last=False)
+        _points[_key(module, qualname, e["n"], {k: _decode(v) for k, v in e["params"].items()})] = _decode(e["point"])
+    _evict()
     return len(entries)
 
 

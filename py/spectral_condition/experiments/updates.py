@@ -63,17 +63,19 @@ def _update_quantities(w: list[np.ndarray], z: list[np.ndarray], scal, h0, h1, z
     out: dict[str, list[float | None]] = {q: [] for q in quantities}
     for l, (wl, zl, s) in enumerate(zip(w, z, scal)):
         dw = wl - s.std * zl
-        values = {"dh": lambda: norms.rms(h1[l] - h0[l]),
-                  "rel_frobenius": lambda: norms.frobenius_norm(dw) / (s.std * norms.frobenius_norm(zl))}
-        if "dw" in quantities or "rel_spectral" in quantities:
-            top = norms.spectral_norm(dw, tol=NORM_TOL).value
-            values["dw"] = lambda: top / math.sqrt(wl.shape[0] / wl.shape[1])
-        if "rel_spectral" in quantities:
-            if l not in z_norms:
-                z_norms[l] = norms.spectral_norm(zl, tol=NORM_TOL).value  # ‖σZ‖_* = σ‖Z‖_*: once per width for all four
-            values["rel_spectral"] = lambda: top / (s.std * z_norms[l])
+        top = norms.spectral_norm(dw, tol=NORM_TOL).value if {"dw", "rel_spectral"} & set(quantities) else 0.0
         for q in quantities:
-            out[q].append(network.finite_or_none(values[q]()))
+            if q == "dh":
+                v = norms.rms(h1[l] - h0[l])
+            elif q == "dw":
+                v = top / math.sqrt(wl.shape[0] / wl.shape[1])
+            elif q == "rel_frobenius":
+                v = norms.frobenius_norm(dw) / (s.std * norms.frobenius_norm(zl))
+            else:
+                if l not in z_norms:
+                    z_norms[l] = norms.spectral_norm(zl, tol=NORM_TOL).value  # ‖σZ‖_* = σ‖Z‖_*: once per width for all four
+                v = top / (s.std * z_norms[l])
+            out[q].append(network.finite_or_none(v))
     return out
 
 
