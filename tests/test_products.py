@@ -28,7 +28,9 @@ CASES = [
     ("t_matmul", g(32, 96), g(32, 80), lambda a, b: a.mT @ b, True),  # a weight gradient of 32 examples
     ("t_matmul", g(3, 32, 96), g(3, 32, 80), lambda a, b: a.mT @ b, True),
     ("t_matmul", g(4, 32, 96), g(32, 80), lambda a, b: a.mT @ b, True),
-    ("t_matmul", g(3, 32, 4), g(3, 32, 96), lambda a, b: a.mT @ b, False),  # a thin result: ``@``
+    ("t_matmul", g(3, 32, 4), g(3, 32, 96), lambda a, b: a.mT @ b, True),  # a wide result (a readout's)
+    ("t_matmul", g(3, 32, 96), g(32, 4), lambda a, b: a.mT @ b, True),  # a tall one (a first layer's)
+    ("t_matmul", g(3, 32, 4), g(3, 32, 8), lambda a, b: a.mT @ b, False),  # short both ways: ``@``
 ]
 
 
