@@ -188,7 +188,7 @@ def rms(x: np.ndarray) -> float:
     x = np.asarray(x, dtype=float)
     if x.size == 0:
         raise ValueError("rms of an empty array is undefined")
-    return float(np.sqrt(np.mean(x * x)))
+    return frobenius_norm(x) / math.sqrt(x.size)
 
 
 def alignment_ratio(A: np.ndarray, h: np.ndarray, norm: float | None = None, tol: float = 1e-10,

@@ -76,7 +76,7 @@ def ellipse(a11: float, a12: float, a21: float, a22: float) -> dict:
     image = a @ circle
     u, s, vt = np.linalg.svd(a)  # a 2×2 SVD is exact and cheap; power iteration is shown elsewhere
     return {"matrix": a, "circle": circle, "image": image, "sigma": s,
-            "u": u.T, "v": vt, "spectral_norm": s[0], "frobenius_norm": float(np.sqrt(np.sum(a * a)))}
+            "u": u.T, "v": vt, "spectral_norm": s[0], "frobenius_norm": norms.frobenius_norm(a)}
 
 
 # Below this relative size an error is rounding in sums of up to 512 terms, not iteration error:
