@@ -156,6 +156,32 @@ def test_training_is_deterministic_for_a_seed(optimizer):
     assert not np.array_equal(l1, l3)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("steps", [1, 3])
+def test_train_between_returns_the_forward_passes_at_init_and_at_the_end(optimizer, steps):
+    """The pre-activations it hands back are those of a separate forward pass before training and after
+    it, exactly, and the losses and weights are train's own."""
+    widths = [4, 16, 16, 2]
+    rng = np.random.default_rng(3)
+    scal = network_scalings("spectral", widths, 0.1, optimizer)
+    weights = mlp.init_weights(widths, scal, rng)
+    x, y = rng.standard_normal((8, 4)), rng.standard_normal((8, 2))
+    twin = [w.copy() for w in weights]
+    before = mlp.forward(weights, x)
+    losses, first, last = mlp.train_between(weights, x, y, mlp.make_optimizer(optimizer, [s.lr for s in scal]), steps)
+    after = mlp.forward(weights, x)
+    alone = mlp.train(twin, x, y, mlp.make_optimizer(optimizer, [s.lr for s in scal]), steps)
+    np.testing.assert_array_equal(losses, alone)
+    for a, b in zip(weights, twin):
+        np.testing.assert_array_equal(a, b)
+    assert len(first) == len(last) == len(widths) - 1
+    for h, h0 in zip(first, before):
+        np.testing.assert_array_equal(h, h0)
+    for h, h1 in zip(last, after):
+        np.testing.assert_array_equal(h, h1)
+    assert not np.array_equal(last[-1], first[-1])
+
+
 @pytest.mark.parametrize("optimizer,lr", [("sgd", 0.5), ("adam", 0.3)])
 @pytest.mark.parametrize("loss", mlp.LOSSES)
 def test_loss_decreases_on_a_tiny_task(optimizer, lr, loss):

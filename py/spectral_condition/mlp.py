@@ -265,17 +265,33 @@ def train(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray,
     and then NaN without disturbing the others of its stack (every operation acts per network);
     once every network of the stack has a non-finite loss the remaining rows are NaN.
     """
-    losses = []
+    return train_between(weights, x, y, optimizer, steps, activation, loss)[0]
+
+
+def train_between(weights: list[np.ndarray], x: np.ndarray, y: np.ndarray,
+                  optimizer: SGD | Adam | SpectralDescent | Layerwise, steps: int, activation: str = "relu",
+                  loss: str = "mse") -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """:func:`train`, also returning the pre-activations [h_1, …, h_L] of its first and of its last
+    forward pass: those at initialization and at the weights it leaves (the last forward pass is the one
+    that scores them; a run stopped early by a non-finite loss does not step after it). Training
+    computes both anyway, and an experiment measuring the change Δh_l would otherwise pay for two more
+    forward passes, each a product with every n×n matrix.
+    """
+    losses: list[np.ndarray] = []
+    first: list[np.ndarray] = []
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for t in range(steps + 1):
             if t < steps:
-                value, grads, _ = loss_and_grads(weights, x, y, activation, loss)
+                value, grads, hs = loss_and_grads(weights, x, y, activation, loss)
             else:
-                value = loss_and_output_grad(forward(weights, x, activation)[-1], y, loss)[0]
+                hs = forward(weights, x, activation)
+                value = loss_and_output_grad(hs[-1], y, loss)[0]
+            if t == 0:
+                first = hs
             losses.append(np.asarray(value, dtype=float))
             if not np.any(np.isfinite(value)):
                 losses.extend([np.full_like(losses[-1], np.nan)] * (steps - t))
                 break
             if t < steps:
                 optimizer.step(weights, grads)
-    return np.array(losses)
+    return np.array(losses), first, hs

@@ -197,12 +197,15 @@ def _update_alignment_point(n: int, steps: int, batch: int, parameterization: st
         net_ = network.init(parameterization, optimizer, net, network.normals(net, seed))
         w, opt = net_.weights, net_.optimizer
         w0 = [a.copy() for a in w]
-        loss0 = float(mlp.loss_and_output_grad(mlp.forward(w, x)[-1], y, "mse")[0])
+        # Each step's forward pass is the previous step's measuring pass: one per step, not two.
+        hs = mlp.forward(w, x)
+        inputs = mlp.layer_inputs(x, hs)
+        loss0, g_out = mlp.loss_and_output_grad(hs[-1], y, "mse")
         for t in range(1, steps + 1):
-            _, grads, _ = mlp.loss_and_grads(w, x, y)
-            opt.step(w, grads)
+            opt.step(w, mlp.backward(w, x, hs, g_out, inputs=inputs))
             hs = mlp.forward(w, x)
-            if network.diverged(float(mlp.loss_and_output_grad(hs[-1], y, "mse")[0]), loss0):
+            loss, g_out = mlp.loss_and_output_grad(hs[-1], y, "mse")
+            if network.diverged(float(loss), float(loss0)):
                 break
             inputs = mlp.layer_inputs(x, hs)
             rng = np.random.default_rng([seed, n, network.UNRELATED_STREAM])

@@ -122,9 +122,8 @@ def _budget_point(n: int, optimizer: str, parameterization: str, seed: int) -> d
     z = network.normals(dims, seed)
     net = network.init(parameterization, optimizer, dims, z)
     w = net.weights
-    inputs = mlp.layer_inputs(x, mlp.forward(w, x))
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        losses = mlp.train(w, x, y, net.optimizer, 1)
+    losses, h0, _ = mlp.train_between(w, x, y, net.optimizer, 1)
+    inputs = mlp.layer_inputs(x, h0)
     out: dict[str, list[float | None]] = {t: [] for t in TERMS}
     if network.diverged(float(losses[-1]), float(losses[0])):
         return {t: [None] * len(w) for t in TERMS}

@@ -208,11 +208,9 @@ def _steepest_point(n: int, steps: int, parameterization: str, method: str, ns_s
     nw = network.init_steepest(parameterization, net, z, scale=scale, method=method, ns_steps=ns_steps,
                                momentum=momentum, hidden_only=layers == "hidden")
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        h0 = mlp.forward(nw.weights, x)
-        losses = mlp.train(nw.weights, x, y, nw.optimizer, steps)
+        losses, h0, h1 = mlp.train_between(nw.weights, x, y, nw.optimizer, steps)
         if network.diverged(float(losses[-1]), float(losses[0])):
             return {q: [None] * len(nw.weights) for q in STEEPEST_QUANTITIES}
-        h1 = mlp.forward(nw.weights, x)
         return _update_quantities(nw.weights, z, nw.scalings, h0, h1, {}, STEEPEST_QUANTITIES)
 
 

@@ -128,11 +128,9 @@ def _update_sizes_point(n: int, steps: int, optimizer: str, shown: tuple[str, ..
         for p in shown:
             net_ = network.init(p, optimizer, net, z)
             w, opt, scal = net_.weights, net_.optimizer, net_.scalings
-            h0 = mlp.forward(w, x)
-            losses = mlp.train(w, x, y, opt, steps)
+            losses, h0, h1 = mlp.train_between(w, x, y, opt, steps)
             if network.diverged(float(losses[-1]), float(losses[0])):
                 out[p] = {q: [None] * len(w) for q in QUANTITIES}
                 continue
-            h1 = mlp.forward(w, x)
             out[p] = _update_quantities(w, z, scal, h0, h1, z_norms)
     return out
