@@ -3,7 +3,7 @@
  *
  * Material's instant navigation swaps the page content without re-running this module, so each page
  * is set up from `document$.subscribe`, idempotently, and the worker stays up for the whole reading
- * session. No mathematics and no validation happen in JavaScript: the Python package, in the worker,
+ * session. A page with live figures starts the worker at once, any other page once the browser is idle. No mathematics and no validation happen in JavaScript: the Python package, in the worker,
  * checks and computes every parameter, and Plotly figure dicts come back.
  *
  * Test hooks (stable): a demo root has data-demo="<experiment>" and
@@ -15,7 +15,7 @@
  * until the final answer to its newest request, and class sc-demo--stale (its chart dimmed) until the
  * first answer to it; it has class sc-demo--off while its controls are off
  * (live figures unavailable), the reason in its .sc-demo__message. window.__spectralRuntime exposes
- * `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
+ * `status` (idle | loading | ready | failed), `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
  * `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker
  * dropped for a newer one) and `run(root, params)`.
  */
@@ -25,7 +25,7 @@ import { Demo } from "./demo.js";
 import { renderMath } from "./math.js";
 import { drawEmbeddedFigures } from "./notebook-figures.js";
 import { followPalette } from "./theme.js";
-import { adopt, prestart, runtime } from "./worker-client.js";
+import { adopt, prestart, runtime, warmWhenIdle } from "./worker-client.js";
 
 function setupDemos(root) {
   // Two demos of the same experiment on a page get distinct query keys: name, name~2, ...
@@ -61,6 +61,7 @@ function setup(root) {
     return;
   }
   if (root.querySelector("[data-demo]")) prestart();
+  else warmWhenIdle();
   drawEmbeddedFigures(root);
   setupDemos(root);
 }

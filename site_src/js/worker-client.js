@@ -220,6 +220,16 @@ export function prestart() {
   start();
 }
 
+// A page without live figures starts the worker once the browser has nothing else to do, so that the
+// figures of the next page the reader opens are live on arrival instead of after a cold start. Not
+// for a reader whose browser asks to save data: the runtime is tens of megabytes.
+const WARM_AFTER_MS = 3000; // the latest start when the page never goes idle
+export function warmWhenIdle() {
+  if (runtime.status !== "idle" || (navigator.connection && navigator.connection.saveData)) return;
+  if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(prestart, { timeout: WARM_AFTER_MS });
+  else setTimeout(prestart, WARM_AFTER_MS);
+}
+
 export function adopt(demo) {
   for (const d of runtime.demos) {
     if (d.root.isConnected) continue;

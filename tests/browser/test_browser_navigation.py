@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import click_nav_link, pages_with_demos, root, step_width, wait_all
+from browser_helpers import LIVE_TIMEOUT_MS, click_nav_link, pages_with_demos, root, step_width, wait_all
 
 pytestmark = pytest.mark.browser
 
@@ -78,4 +78,25 @@ def test_charts_keep_their_geometry_after_links_footer_and_back(page, site_serve
     wait_all(page, "live")
     back = _geometry(page)
     assert [g["height"] for g in back] == pytest.approx([g["height"] for g in first], abs=1)
+    assert page.evaluate("__spectralRuntime.starts") == 1
+
+
+def test_a_page_without_figures_readies_the_worker_for_the_next_page(page, site_server, built_site):
+    """A reader who lands on a page without figures finds the next page's figures live on arrival:
+    the worker started while they read, so no figure there ever shows the loading state."""
+    with_demos = pages_with_demos(built_site)
+    plain = sorted(html.parent.relative_to(built_site).as_posix() + "/" for html in built_site.rglob("*/index.html")
+                   if not html.parent.relative_to(built_site).as_posix().startswith("assets")
+                   and 'data-demo="' not in html.read_text(encoding="utf-8"))
+    assert plain, "every page has a figure: nothing to arrive from"
+    page.goto(site_server + plain[0])
+    assert page.locator("[data-demo]").count() == 0
+    page.wait_for_function("() => __spectralRuntime.status === 'ready'", timeout=LIVE_TIMEOUT_MS)
+    page.evaluate("""() => { window.__states = [];
+      new MutationObserver((ms) => { for (const m of ms) if (m.target.matches('[data-demo]')) window.__states.push(m.target.dataset.state); })
+        .observe(document.body, {subtree: true, attributes: true, attributeFilter: ['data-state']}); }""")
+    click_nav_link(page, site_server + with_demos[0])
+    wait_all(page, "live")
+    states = page.evaluate("window.__states")
+    assert states and "loading" not in states, states
     assert page.evaluate("__spectralRuntime.starts") == 1
