@@ -420,11 +420,15 @@ def test_a_page_with_live_figures_starts_the_worker_while_the_page_is_still_load
     assert page.evaluate("__spectralRuntime.starts") == 1
 
 
-def test_a_page_without_live_figures_starts_no_worker(page, site_server):
+def test_a_page_without_live_figures_starts_no_worker_when_the_reader_saves_data(page, site_server):
+    """Such a page starts the worker only once the browser is idle (test_browser_navigation), and not at
+    all for a reader whose browser asks to save data: the runtime is tens of megabytes."""
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'connection', {get: () => ({saveData: true})})")
     page.goto(site_server + "reference/")
     page.wait_for_load_state("load")
     assert page.locator("[data-demo]").count() == 0
-    page.wait_for_timeout(300)
+    # Past the latest moment of the idle start (worker-client.js: WARM_AFTER_MS).
+    page.evaluate("() => new Promise((r) => requestIdleCallback(() => setTimeout(r, 4000), {timeout: 4000}))")
     assert page.evaluate("__spectralRuntime.starts") == 0
     assert not any("worker.js" in e for e in page.evaluate(
         "performance.getEntriesByType('resource').map(e => e.name)"))
