@@ -138,16 +138,21 @@ def test_first_adam_step_is_sign_descent():
         np.testing.assert_allclose(W - W0, -lr * np.sign(g), rtol=1e-9, atol=1e-15)
 
 
+def _tiny_training(optimizer, seed):
+    """A 4 → 16 → 16 → 2 network at spectral init, a batch of 8, and a maker of fresh optimizers for it."""
+    widths = [4, 16, 16, 2]
+    rng = np.random.default_rng(seed)
+    scal = network_scalings("spectral", widths, 0.1, optimizer)
+    weights = mlp.init_weights(widths, scal, rng)
+    x, y = rng.standard_normal((8, 4)), rng.standard_normal((8, 2))
+    return weights, x, y, lambda: mlp.make_optimizer(optimizer, [s.lr for s in scal])
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_training_is_deterministic_for_a_seed(optimizer):
     def run(seed):
-        widths = [4, 16, 16, 2]
-        rng = np.random.default_rng(seed)
-        scal = network_scalings("spectral", widths, 0.1, optimizer)
-        weights = mlp.init_weights(widths, scal, rng)
-        x, y = rng.standard_normal((8, 4)), rng.standard_normal((8, 2))
-        losses = mlp.train(weights, x, y, mlp.make_optimizer(optimizer, [s.lr for s in scal]), 5)
-        return losses, weights
+        weights, x, y, make = _tiny_training(optimizer, seed)
+        return mlp.train(weights, x, y, make(), 5), weights
 
     (l1, w1), (l2, w2), (l3, _) = run(7), run(7), run(8)
     np.testing.assert_array_equal(l1, l2)
@@ -161,20 +166,16 @@ def test_training_is_deterministic_for_a_seed(optimizer):
 def test_train_between_returns_the_forward_passes_at_init_and_at_the_end(optimizer, steps):
     """The pre-activations it hands back are those of a separate forward pass before training and after
     it, exactly, and the losses and weights are train's own."""
-    widths = [4, 16, 16, 2]
-    rng = np.random.default_rng(3)
-    scal = network_scalings("spectral", widths, 0.1, optimizer)
-    weights = mlp.init_weights(widths, scal, rng)
-    x, y = rng.standard_normal((8, 4)), rng.standard_normal((8, 2))
+    weights, x, y, make = _tiny_training(optimizer, 3)
     twin = [w.copy() for w in weights]
     before = mlp.forward(weights, x)
-    losses, first, last = mlp.train_between(weights, x, y, mlp.make_optimizer(optimizer, [s.lr for s in scal]), steps)
+    losses, first, last = mlp.train_between(weights, x, y, make(), steps)
     after = mlp.forward(weights, x)
-    alone = mlp.train(twin, x, y, mlp.make_optimizer(optimizer, [s.lr for s in scal]), steps)
+    alone = mlp.train(twin, x, y, make(), steps)
     np.testing.assert_array_equal(losses, alone)
     for a, b in zip(weights, twin):
         np.testing.assert_array_equal(a, b)
-    assert len(first) == len(last) == len(widths) - 1
+    assert len(first) == len(last) == len(weights)
     for h, h0 in zip(first, before):
         np.testing.assert_array_equal(h, h0)
     for h, h1 in zip(last, after):

@@ -3,7 +3,8 @@
  *
  * Material's instant navigation swaps the page content without re-running this module, so each page
  * is set up from `document$.subscribe`, idempotently, and the worker stays up for the whole reading
- * session. A page with live figures starts the worker at once, any other page once the browser is idle. No mathematics and no validation happen in JavaScript: the Python package, in the worker,
+ * session. A page with live figures starts the worker at once, any other page once the browser is
+ * idle. No mathematics and no validation happen in JavaScript: the Python package, in the worker,
  * checks and computes every parameter, and Plotly figure dicts come back.
  *
  * Test hooks (stable): a demo root has data-demo="<experiment>" and
@@ -15,8 +16,8 @@
  * until the final answer to its newest request, and class sc-demo--stale (its chart dimmed) until the
  * first answer to it; it has class sc-demo--off while its controls are off
  * (live figures unavailable), the reason in its .sc-demo__message. window.__spectralRuntime exposes
- * `status` (idle | loading | ready | failed), `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
- * `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker
+ * `status` (idle | loading | ready | failed), `starts` (workers created), `restarts` (workers
+ * replaced after dying or falling silent), `worker`, `stallMs` (the silence that counts as a dead worker; writable), `abandoned` (requests the worker
  * dropped for a newer one) and `run(root, params)`.
  */
 import { markScrollers } from "./a11y.js";

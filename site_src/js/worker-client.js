@@ -225,9 +225,12 @@ export function prestart() {
 // for a reader whose browser asks to save data: the runtime is tens of megabytes.
 const WARM_AFTER_MS = 3000; // the latest start when the page never goes idle
 export function warmWhenIdle() {
-  if (runtime.status !== "idle" || (navigator.connection && navigator.connection.saveData)) return;
-  if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(prestart, { timeout: WARM_AFTER_MS });
-  else setTimeout(prestart, WARM_AFTER_MS);
+  if (runtime.status !== "idle" || navigator.connection?.saveData) return;
+  if (typeof window.requestIdleCallback === "function") {
+    window.requestIdleCallback(prestart, { timeout: WARM_AFTER_MS });
+  } else {
+    setTimeout(prestart, WARM_AFTER_MS);
+  }
 }
 
 export function adopt(demo) {
