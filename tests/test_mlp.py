@@ -211,6 +211,19 @@ def test_divergence_is_reported_as_non_finite_loss_per_network():
     assert not np.isfinite(losses[-1, 1])
 
 
+def test_relu_and_its_gradient_are_max_and_the_mask_bit_for_bit():
+    # Including the values a diverging run produces: NaN and ±inf must pass through as the plain
+    # formulas pass them, or a divergence check downstream would see a different loss.
+    h = np.array([-0.0, 0.0, -1.0, 2.0, np.nan, np.inf, -np.inf, 1e-300, -1e-300, 3.0, -2.0])
+    g = np.array([1.0, -2.0, np.inf, -np.inf, 5.0, np.nan, -0.0, -3.0, np.inf, np.nan, -np.inf])
+    assert mlp.phi(h, "relu").tobytes() == np.maximum(h, 0.0).tobytes()
+    with np.errstate(invalid="ignore"):  # inf · 0 is NaN, as it should be here
+        assert mlp.times_phi_prime(g, h, "relu").tobytes() == (g * (h > 0.0)).tobytes()
+        assert mlp.times_phi_prime(g, h, "linear").tobytes() == (g * np.ones_like(h)).tobytes()
+    with pytest.raises(ValueError, match="activation"):
+        mlp.times_phi_prime(g, h, "tanh")
+
+
 def test_unknown_names_raise_value_error():
     with pytest.raises(ValueError, match="activation"):
         mlp.phi(np.zeros(2), "tanh")

@@ -34,19 +34,24 @@ LOSSES = ("mse", "xent")
 
 def phi(h: np.ndarray, activation: str) -> np.ndarray:
     if activation == "relu":
-        return np.maximum(h, 0.0)
+        # max(h, 0) bit for bit (NaN stays NaN, −0 becomes 0), by np.where: in the browser's NumPy
+        # np.maximum has no fast loop (3.8 ms against 1.5 ms for 13 stacked networks of width 1024).
+        return np.where(h <= 0.0, 0.0, h)
     if activation == "linear":
         return h
     raise ValueError(f"unknown activation {activation!r}; allowed: {', '.join(ACTIVATIONS)}")
 
 
-def phi_prime(h: np.ndarray, activation: str) -> np.ndarray:
+def times_phi_prime(g: np.ndarray, h: np.ndarray, activation: str) -> np.ndarray:
+    """g ⊙ φ'(h): a gradient through the activation. For ReLU the subgradient at h = 0 is 0 (a
+    measure-zero event for Gaussian inputs)."""
     if activation == "relu":
-        # The subgradient 0 at h = 0 (a measure-zero event for Gaussian inputs). A boolean mask
-        # multiplies like 0/1 without a float copy.
-        return h > 0.0
+        # g times the 0/1 mask bit for bit (g·0 keeps the sign of zero and turns ±inf into NaN), by
+        # np.where: in the browser's NumPy a float array times a boolean one goes through a casting
+        # loop (3.0 ms against 2.0 ms for 13 stacked networks of width 1024).
+        return np.where(h > 0.0, g, g * 0.0)
     if activation == "linear":
-        return np.ones_like(h)
+        return g
     raise ValueError(f"unknown activation {activation!r}; allowed: {', '.join(ACTIVATIONS)}")
 
 
@@ -121,7 +126,7 @@ def backward(weights: Sequence[np.ndarray], x: np.ndarray, hs: Sequence[np.ndarr
     for l in range(len(weights) - 1, -1, -1):
         grads[l] = products.t_matmul(g, a[l])
         if l > 0:
-            g = products.matmul(g, weights[l]) * phi_prime(hs[l - 1], activation)
+            g = times_phi_prime(products.matmul(g, weights[l]), hs[l - 1], activation)
     return grads
 
 
