@@ -11,8 +11,8 @@ Chromium:
   its content appearing to that (0: the figures come in live with the page);
 * per figure on the "All live figures" page, over a full sweep of its width slider, notch by notch
   up to the browser's maximum and back down (the first control that is a slider when there is no
-  width): the *acknowledgement* (input event to the next frame, which shows the busy line and starts
-  dimming the chart), the *first visible response* (input event to the figure's first redraw) and
+  width): the *acknowledgement* (input event to the first frame that shows either a redrawn figure
+  or the busy line and the dimmed chart, whichever the page showed first), the *first visible response* (input event to the figure's first redraw) and
   the *complete answer* (input event to the redraw of the final figure), p50 / p95 / max. A sweep
   figure is swept twice: at the page's parameters, whose widths the build precomputed, and then at
   seed LIVE_SEED, which no page shows, so that every width above the start is computed in the tab;
@@ -76,13 +76,18 @@ async ([index, name, value, key]) => {
   if (input.type === "radio") input.checked = true;
   else input.value = String(value);
   input.dispatchEvent(new Event(input.type === "range" ? "input" : "change", {bubbles: true}));
-  // The frame that shows the acknowledgement (the busy line, the chart dimmed until the first answer).
+  // The frame that shows the acknowledgement: the first one after the figure was redrawn or marked
+  // busy (the busy line, the chart dimmed), whichever came first.
   let ack = null;
-  requestAnimationFrame(() => { ack = performance.now(); });
+  let marked = false;
   await new Promise((resolve) => {
     const check = () => {
       const renders = Number(chart.dataset.renders || 0);
       if (first === null && renders > before) first = performance.now();
+      if (!marked && (renders > before || root.classList.contains("sc-demo--busy"))) {
+        marked = true;
+        requestAnimationFrame(() => { ack = performance.now(); });
+      }
       const shown = root.dataset.params ? JSON.parse(root.dataset.params)[key] : undefined;
       const failed = message && !message.hidden && message.dataset.kind === "error";
       return failed || (!root.classList.contains("sc-demo--busy") && renders > before && String(shown) === String(root.__want));

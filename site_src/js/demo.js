@@ -175,7 +175,6 @@ export class Demo {
 
   onAnswer(msg) {
     if (msg.id !== this.latest) return; // a newer request is on its way: drop this one
-    this.root.classList.remove("sc-demo--stale");
     const answer = msg.answer;
     const fromLink = msg.id === this.linkId;
     if (msg.final) {
@@ -185,6 +184,7 @@ export class Demo {
         this.linkId = 0;
       }
     } else {
+      this.setBusy(true, false);
       this.showPending(answer.pending);
     }
     if (answer.ok) {
@@ -247,13 +247,32 @@ export class Demo {
   }
 
   // Busy from the input to the final answer; stale (the chart dimmed) until the first answer, so the
-  // figure acknowledges every input at once, also where nothing can be redrawn before the worker
-  // answers.
-  setBusy(on) {
-    this.root.classList.toggle("sc-demo--busy", on);
-    this.root.classList.toggle("sc-demo--stale", on);
-    this.root.setAttribute("aria-busy", on ? "true" : "false");
-    if (on) this.busyEl.textContent = "computing…";
+  // figure acknowledges every input, also where nothing can be redrawn before the worker answers.
+  // Both wait runtime.ackDelayMs for that answer first: most notches are answered from widths the worker
+  // holds, in a few milliseconds, and their figure is then simply redrawn, instead of being restyled
+  // and repainted busy and then not busy around its redraw (that cost 15–25 ms of main thread per
+  // notch, which the answer waited behind).
+  awaitAnswer() {
+    // Still busy with an older request: its pending widths are no longer what is being computed.
+    if (this.root.classList.contains("sc-demo--busy")) this.busyEl.textContent = "computing…";
+    clearTimeout(this.ackTimer);
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = 0;
+      this.setBusy(true);
+    }, runtime.ackDelayMs);
+  }
+
+  setBusy(on, stale = on) {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = 0;
+    // Only real changes: a class or attribute written with its own value still restyles the figure.
+    const classes = this.root.classList;
+    if (classes.contains("sc-demo--busy") !== on) {
+      classes.toggle("sc-demo--busy", on);
+      this.root.setAttribute("aria-busy", on ? "true" : "false");
+      if (on) this.busyEl.textContent = "computing…";
+    }
+    if (classes.contains("sc-demo--stale") !== stale) classes.toggle("sc-demo--stale", stale);
   }
 
   // The widths a partial answer still waits for, as the package lists them.

@@ -10,7 +10,7 @@
  * without answering anything makes the live figures unavailable.
  *
  * A demo registered here provides: root, key, latest, queued, request(id, params) (what to
- * send), setState, setBusy, showProgress, showMessage, onReady(sent), onFailed(reason),
+ * send), setState, awaitAnswer (the input is waiting for its answer), showProgress, showMessage, onReady(sent), onFailed(reason),
  * onRestart(why, resent), onGaveUp(why), onAnswer(msg) (msg: {id, answer, final}; partial answers
  * come first while widths are still being computed).
  *
@@ -50,6 +50,10 @@ export const runtime = {
   // step of a figure (one width) takes about a second at the browser budget on a laptop; this
   // leaves room for a slow phone. Tests may lower it.
   stallMs: 20000,
+  // How long an input waits for its answer before its figure shows that it is computing (see
+  // Demo.awaitAnswer). With the frame that paints it, the acknowledgement stays within a tenth of a
+  // second. Tests may change it.
+  ackDelayMs: 40,
 };
 
 const inflight = new Map(); // demo key -> {demo, id, params, tries, code}: posted, not finally answered
@@ -255,7 +259,7 @@ export function send(demo, params) {
     demo.showMessage(`Live figures unavailable: ${runtime.failure}.`, "error");
     return id;
   }
-  demo.setBusy(true);
+  demo.awaitAnswer();
   if (runtime.status === "idle") start();
   if (runtime.status === "ready") post(demo, id, params);
   else demo.queued = { id, params }; // sent when the worker is ready

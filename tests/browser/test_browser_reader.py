@@ -83,7 +83,9 @@ def test_a_request_in_flight_when_the_worker_dies_is_sent_again(page, site_serve
         const el = document.querySelector(`[data-demo="${name}"]`);
         __spectralRuntime.run(el, {width});
         __spectralRuntime.worker.terminate(); }""", [name, smallest])
-    assert name in _busy(page)
+    # No answer can come, so the figure is marked busy once the input has waited ackDelayMs.
+    page.wait_for_function("(name) => document.querySelector(`[data-demo=\"${name}\"]`).classList.contains('sc-demo--busy')",
+                           arg=name)
     wait_params(page, name, "width", smallest, timeout=LIVE_TIMEOUT_MS)
     assert page.evaluate("__spectralRuntime.restarts") == 1
     assert_matches_native(page, name)
