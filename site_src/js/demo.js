@@ -49,7 +49,8 @@ export class Demo {
     this.chart = root.querySelector(".sc-demo__chart");
     this.status = root.querySelector(".sc-demo__status");
     this.words = new FigureWords(root);
-    draw(this.chart, payload.figure);
+    this.drawMs = 0; // how long the last draw took here (see awaitAnswer)
+    this.render(payload.figure);
     this.buildControls(root.querySelector(".sc-demo__controls"));
   }
 
@@ -226,8 +227,13 @@ export class Demo {
       this.next = null;
       this.root.dataset.params = JSON.stringify(next.params);
       this.root.dataset.pending = JSON.stringify(next.pending);
-      draw(this.chart, next.figure);
+      this.render(next.figure);
     });
+  }
+
+  render(figure) {
+    const t0 = performance.now();
+    return draw(this.chart, figure).then(() => { this.drawMs = performance.now() - t0; });
   }
 
   onFailed(reason) {
@@ -248,14 +254,20 @@ export class Demo {
 
   // Busy from the input to the final answer; stale (the chart dimmed) until the first answer, so the
   // figure acknowledges every input, also where nothing can be redrawn before the worker answers.
-  // Both wait runtime.ackDelayMs for that answer first: most notches are answered from widths the worker
-  // holds, in a few milliseconds, and their figure is then simply redrawn, instead of being restyled
-  // and repainted busy and then not busy around its redraw (that cost 15–25 ms of main thread per
-  // notch, which the answer waited behind).
+  // Both wait runtime.ackDelayMs for that answer first: most notches are answered from widths the
+  // worker holds, in a few milliseconds, and their figure is then simply redrawn, instead of being
+  // restyled and repainted busy and then not busy around its redraw (that cost 15–25 ms of main
+  // thread per notch, which the answer waited behind). A figure whose last draw took longer than
+  // that wait cannot acknowledge by its redraw within a tenth of a second: it is marked at once.
   awaitAnswer() {
     // Still busy with an older request: its pending widths are no longer what is being computed.
     if (this.root.classList.contains("sc-demo--busy")) this.busyEl.textContent = "computing…";
     clearTimeout(this.ackTimer);
+    this.ackTimer = 0;
+    if (this.drawMs > runtime.ackDelayMs) {
+      this.setBusy(true);
+      return;
+    }
     this.ackTimer = setTimeout(() => {
       this.ackTimer = 0;
       this.setBusy(true);

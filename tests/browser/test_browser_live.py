@@ -450,7 +450,8 @@ def test_a_figure_is_dimmed_from_the_input_until_the_first_answer(page, site_ser
                 and any(p.kind == "int" for p in web.get(n).params))
     page.goto(site_server + "demos/")
     wait_state(page, name, "live")
-    # No wait: the mark then comes before any answer, which needs the worker's round trip.
+    # No wait, and every real draw takes longer than none: the figure is marked in the input's own
+    # task, before any answer (which needs the worker's round trip).
     page.evaluate("__spectralRuntime.ackDelayMs = 0")
     chart_opacity = f"""() => getComputedStyle(document.querySelector('[data-demo="{name}"] .sc-demo__chart')).opacity"""
     assert page.evaluate(chart_opacity) == "1"
@@ -466,7 +467,11 @@ def test_a_figure_is_dimmed_from_the_input_until_the_first_answer(page, site_ser
           if (seen.at(-1)[3]) { watch.disconnect(); resolve(seen); }
         });
         watch.observe(el, {attributes: true, attributeFilter: ['class', 'aria-busy', 'data-params']});
-        __spectralRuntime.run(el, {[param]: value}); })""", [name, p.name, value])
+        __spectralRuntime.run(el, {[param]: value});
+        seen.push(['in the input task', el.classList.contains('sc-demo--stale'),
+                   el.classList.contains('sc-demo--busy'), el.getAttribute('aria-busy')]); })""",
+                          [name, p.name, value])
+    assert ["in the input task", True, True, "true"] in marks, marks
     # Dimmed and busy before the answer was drawn, neither once it was.
     assert [True, True, "true", False] in marks, marks
     assert marks[-1] == [False, False, "false", True], marks
