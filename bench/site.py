@@ -12,10 +12,11 @@ Chromium:
 * per figure on the "All live figures" page, over a full sweep of its width slider, notch by notch
   up to the browser's maximum and back down (the first control that is a slider when there is no
   width): the *acknowledgement* (input event to the first frame that shows either a redrawn figure
-  or the busy line and the dimmed chart, whichever the page showed first), the *first visible response* (input event to the figure's first redraw) and
-  the *complete answer* (input event to the redraw of the final figure), p50 / p95 / max. A sweep
-  figure is swept twice: at the page's parameters, whose widths the build precomputed, and then at
-  seed LIVE_SEED, which no page shows, so that every width above the start is computed in the tab;
+  or the busy line and the dimmed chart, whichever the page showed first), the *first visible
+  response* (input event to the figure's first redraw) and the *complete answer* (input event to
+  the redraw of the final figure), p50 / p95 / max. A sweep figure is swept twice: at the page's
+  parameters, whose widths the build precomputed, and then at seed LIVE_SEED, which no page shows,
+  so that every width above the start is computed in the tab;
 * then, at the widest width, every other control moved away and back (a slider to its browser
   maximum and its minimum, a choice to each other choice; controls the current choices disable are
   left alone): a change recomputes the whole figure, a change back comes from the worker's cache.

@@ -262,16 +262,12 @@ export class Demo {
   awaitAnswer() {
     // Still busy with an older request: its pending widths are no longer what is being computed.
     if (this.root.classList.contains("sc-demo--busy")) this.busyEl.textContent = "computing…";
-    clearTimeout(this.ackTimer);
-    this.ackTimer = 0;
     if (this.drawMs > runtime.ackDelayMs) {
       this.setBusy(true);
       return;
     }
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = 0;
-      this.setBusy(true);
-    }, runtime.ackDelayMs);
+    clearTimeout(this.ackTimer);
+    this.ackTimer = setTimeout(() => this.setBusy(true), runtime.ackDelayMs);
   }
 
   setBusy(on, stale = on) {

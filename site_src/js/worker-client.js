@@ -10,9 +10,9 @@
  * without answering anything makes the live figures unavailable.
  *
  * A demo registered here provides: root, key, latest, queued, request(id, params) (what to
- * send), setState, awaitAnswer (the input is waiting for its answer), showProgress, showMessage, onReady(sent), onFailed(reason),
- * onRestart(why, resent), onGaveUp(why), onAnswer(msg) (msg: {id, answer, final}; partial answers
- * come first while widths are still being computed).
+ * send), setState, awaitAnswer (an input waits for its answer), showProgress, showMessage,
+ * onReady(sent), onFailed(reason), onRestart(why, resent), onGaveUp(why), onAnswer(msg) (msg: {id,
+ * answer, final}; partial answers come first while widths are still being computed).
  *
  * A reader's edited code (runSource) travels the same way, under a key of its own, from a panel that
  * provides root, key, latest, request(id, params), onAnswer(msg) and onStopped(why). It is never sent
