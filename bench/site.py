@@ -14,9 +14,9 @@ Chromium:
   width): the *acknowledgement* (input event to the first frame that shows either a redrawn figure
   or the busy line and the dimmed chart, whichever the page showed first), the *first visible
   response* (input event to the figure's first redraw) and the *complete answer* (input event to
-  the redraw of the final figure), p50 / p95 / max. A sweep figure is swept twice: at the page's
-  parameters, whose widths the build precomputed, and then at seed LIVE_SEED, which no page shows,
-  so that every width above the start is computed in the tab;
+  the redraw of the final figure), p50 / p95 / max. A figure with a width slider and a seed is
+  swept twice: at the page's parameters, whose widths the build precomputed, and then at seed
+  LIVE_SEED, which no page shows, so that every width above the start is computed in the tab;
 * then, at the widest width, every other control moved away and back (a slider to its browser
   maximum and its minimum, a choice to each other choice; controls the current choices disable are
   left alone): a change recomputes the whole figure, a change back comes from the worker's cache.
@@ -307,7 +307,7 @@ def main() -> None:
             page.locator("[data-demo]").nth(index).scroll_into_view_if_needed()
             sweep = [(control["name"], pos) for pos in sweep_positions(control)]
             print(sweep_row(page, index, demo, sweep, args.budget, demo["name"], precomputed))
-            if demo["schema"]["sweep"] and any(q["name"] == "seed" for q in params):
+            if control["name"] == "width" and any(q["name"] == "seed" for q in params):
                 # The same sweep at a seed no page shows: every width above the start computed live.
                 page.evaluate(STEP, [index, "seed", str(LIVE_SEED), "seed"])
                 print(sweep_row(page, index, demo, sweep, args.budget, f"  seed {LIVE_SEED}: live", None))

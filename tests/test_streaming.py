@@ -212,6 +212,42 @@ def test_precomputed_widths_answer_every_notch_at_once_as_a_fresh_computation_wo
     assert json.loads(other.answer())["pending"], "a seed the build did not compute came out precomputed"
 
 
+# Figures drawn at one width, whose costly part is kept as a point of the width cache.
+ONE_WIDTH_POINTS = {"power_iteration": ("steps", 400), "mp_spectrum": None}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_WIDTH_POINTS))
+def test_a_figure_drawn_at_one_width_is_precomputed_at_every_notch_as_a_fresh_computation_would(name):
+    """Such a figure is no sweep: the build runs it at every notch of its slider, and the worker then
+    answers each notch, byte-equal to the answer computed from nothing, without computing a point."""
+    assert not get(name).sweep
+    params = sc.defaults(name)
+    sweeps.clear()
+    text = web.precompute([(name, params)])
+    widths = get(name).param("width").values(live=True)
+    assert len(json.loads(text)) == len(widths)
+    fresh = {}
+    for n in widths:
+        sweeps.clear()
+        fresh[n] = web.handle(_request(name, width=n))
+    sweeps.clear()
+    web.preload(text)
+    for n in widths:
+        assert web.handle(_request(name, width=n)) == fresh[n]
+    assert sweeps.stats()["misses"] == 0, "a width was computed although the build had it"
+    # A control the point does not depend on reuses it; one it depends on computes a new one.
+    other = ONE_WIDTH_POINTS[name]
+    if other:
+        key, value = other
+        changed = web.handle(_request(name, width=widths[-1], **{key: value}))
+        assert sweeps.stats()["misses"] == 0
+        sweeps.clear()
+        assert web.handle(_request(name, width=widths[-1], **{key: value})) == changed
+    misses = sweeps.stats()["misses"]
+    web.handle(_request(name, width=widths[-1], seed=params["seed"] + 1))
+    assert sweeps.stats()["misses"] == misses + 1
+
+
 def test_points_travel_as_text_exactly():
     """Arrays keep dtype, shape and every bit; tuples stay tuples; numpy scalars keep their type."""
     import numpy as np

@@ -190,16 +190,20 @@ def precompute(figures: list[tuple[str, dict[str, Any]]]) -> str:
     """The points of every width the browser can reach for each (name, params) a page shows, as JSON
     text for :func:`preload`: the site's build computes them natively, once.
 
-    Only a sweep's width slider is covered, up to its browser maximum, with the other parameters as
-    given; any other value of any control is computed live.
+    Only the width slider is covered, with the other parameters as given; any other value of any
+    control is computed live. A sweep is run at the slider's browser maximum, which computes every
+    width below it; any other figure at each notch, which keeps only what it stores as points of
+    the width cache (nothing, for a figure that stores none).
     """
     entries: dict[tuple[str, int, str], dict[str, Any]] = {}
     for name, params in figures:
         exp = get(name)
-        if not exp.sweep:
+        if not any(p.name == "width" for p in exp.params):
             continue
+        widths = exp.param("width").values(live=True)
         with sweeps.isolated():
-            run(name, {**params, "width": exp.param("width").values(live=True)[-1]}, live=True)
+            for width in widths[-1:] if exp.sweep else widths:
+                run(name, {**params, "width": width}, live=True)
             for e in sweeps.export():
                 entries[(e["fn"], e["n"], json.dumps(e["params"], sort_keys=True))] = e
     return json.dumps(list(entries.values()), separators=(",", ":"))

@@ -131,11 +131,7 @@ def power_iteration(width: int, aspect: str, spike: float, steps: int, seed: int
     """
     a = spiked_matrix(width, aspect, spike, seed)
     n_out, n_in = a.shape
-    # The exact σ₁, v₁ and σ₂ the errors are measured against, by the certified Krylov method (σ₂ as
-    # the top of A with σ₁'s pair removed): a dense SVD or a long power run costs 5–20 times more.
-    top = norms.spectral_norm(a, tol=REFERENCE_TOL, seed=seed)
-    sigma1, v1 = top.value, top.v
-    sigma2 = norms.spectral_norm(a - sigma1 * np.outer(top.u, v1), tol=REFERENCE_TOL, seed=seed).value
+    (sigma1, v1, sigma2), = sweeps.points(_reference, [width], aspect=aspect, spike=spike, seed=seed)
     ratio = sigma2 / sigma1
 
     trace = norms.spectral_norm(a, tol=None, max_iter=steps, seed=seed, keep_vectors=True)
@@ -150,6 +146,19 @@ def power_iteration(width: int, aspect: str, spike: float, steps: int, seed: int
             "value_rate": _rate_line(k, value_error, ratio ** 4, anchor_floor=1e-5),
             "angle_rate": _rate_line(k, angle, ratio ** 2, anchor_floor=1e-3),
             "sigma1": sigma1, "sigma2": sigma2, "ratio": ratio, "reference_tol": REFERENCE_TOL}
+
+
+def _reference(width: int, aspect: str, spike: float, seed: int) -> tuple[float, np.ndarray, float]:
+    """σ₁, v₁ and σ₂ of the figure's matrix, which its errors are measured against, by the certified
+    Krylov method (σ₂ as the top of A with σ₁'s pair removed): a dense SVD or a long power run costs
+    5–20 times more. Three quarters of the figure's time at the widest width, and independent of the
+    steps shown, so it is kept as a point of the width cache (and the site's build computes it)."""
+    a = spiked_matrix(width, aspect, spike, seed)
+    top = norms.spectral_norm(a, tol=REFERENCE_TOL, seed=seed)
+    sigma2 = norms.spectral_norm(a - top.value * np.outer(top.u, top.v), tol=REFERENCE_TOL, seed=seed).value
+    v1 = top.v.copy()
+    v1.setflags(write=False)  # shared through the width cache
+    return top.value, v1, sigma2
 
 
 def spiked_matrix(width: int, aspect: str, spike: float, seed: int) -> np.ndarray:
@@ -221,8 +230,14 @@ def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     ‖W‖_F²/‖W‖_*² ≈ n_out/(1 + √γ)² grows with width, unlike a rank-one g xᵀ whose stable rank is 1.
     The singular values come from the eigenvalues of the Gram matrix of the shorter side (a
     symmetric eigenproblem, cheaper in the browser than an SVD; the squaring only costs accuracy
-    in the smallest values, far below a histogram bin).
+    in the smallest values, far below a histogram bin). Each width's answer is kept in the width
+    cache, so the site's build computes the figure as its page shows it at every width.
     """
+    return dict(sweeps.points(_spectrum, [width], aspect=aspect, seed=seed)[0])
+
+
+def _spectrum(width: int, aspect: str, seed: int) -> dict:
+    """:func:`mp_spectrum` at one width (its arrays read-only: they are shared through the cache)."""
     n_out, n_in = matrices.shape(width, aspect)
     lam = n_out / n_in
     rng = matrices.rng(seed, n_out, n_in, matrices.MP_SPECTRUM)
@@ -233,11 +248,14 @@ def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     bins = int(np.clip(2 * np.sqrt(s.size), 10, 40))
     density, edges = np.histogram(s, bins=bins, range=(0.0, 1.05 * max(hi, float(s[0]))), density=True)
     grid = np.linspace(lo, hi, 201)
+    curve = mp_singular_density(grid, lam)
 
     frob, spec = norms.frobenius_norm(w), float(s[0])
     g, x = rng.standard_normal(n_out), rng.standard_normal(n_in)
+    for array in (s, edges, density, grid, curve):
+        array.setflags(write=False)
     return {"n_out": n_out, "n_in": n_in, "lambda": lam, "singular_values": s,
-            "bin_edges": edges, "density": density, "mp_s": grid, "mp_density": mp_singular_density(grid, lam),
+            "bin_edges": edges, "density": density, "mp_s": grid, "mp_density": curve,
             "edge_low": lo, "edge_high": hi, "frobenius": frob, "spectral": spec,
             "ratio": frob / spec, "stable_rank": (frob / spec) ** 2,
             "stable_rank_theory": n_out / hi ** 2,

@@ -3,7 +3,8 @@ natively for the parameters each page shows, which the worker holds before its f
 
 A figure as a page shows it then answers every notch of its width slider at once, up to the widest
 (where a Gaussian matrix's spectral norm alone takes a certified Krylov run of 30 to 50 steps at
-2048², 0.3 to 0.7 s in WebAssembly); any other parameters are computed live. The points are the
+2048², 0.3 to 0.7 s in WebAssembly); any other parameters are computed live. A figure drawn at one
+width is covered as far as it keeps points (web.precompute runs it at every notch). The points are the
 package's own (spectral_condition.web.precompute), so what the worker shows from them is what it
 would compute, to rounding. Written after the pages, which decide which figures and parameters exist.
 """
