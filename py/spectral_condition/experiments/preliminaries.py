@@ -129,15 +129,12 @@ def power_iteration(width: int, aspect: str, spike: float, steps: int, seed: int
     singular values just below the edge die out first); a spike θ above the BBP threshold opens a
     gap and makes the rate plain.
     """
-    a = spiked_matrix(width, aspect, spike, seed)
-    n_out, n_in = a.shape
-    (sigma1, v1, sigma2), = sweeps.points(_reference, [width], aspect=aspect, spike=spike, seed=seed)
+    n_out, n_in = matrices.shape(width, aspect)
+    (sigma1, _, sigma2), = sweeps.points(_reference, [width], aspect=aspect, spike=spike, seed=seed)
+    (history, angle), = sweeps.points(_power_run, [width], aspect=aspect, spike=spike, steps=steps, seed=seed)
     ratio = sigma2 / sigma1
-
-    trace = norms.spectral_norm(a, tol=None, max_iter=steps, seed=seed, keep_vectors=True)
-    k = np.arange(1, trace.iterations + 1)
-    value_error = np.abs(sigma1 - np.array(trace.history)) / sigma1
-    angle = np.array([np.linalg.norm(v - (v @ v1) * v1) for v in trace.vectors])  # sin∠(v_k, v₁)
+    k = np.arange(1, len(history) + 1)
+    value_error = np.abs(sigma1 - history) / sigma1
     return {"n_out": n_out, "n_in": n_in, "spike": spike, "k": k,
             "value_error": np.maximum(value_error, ROUNDING_FLOOR), "angle_error": np.maximum(angle, ROUNDING_FLOOR),
             "rounding_floor": ROUNDING_FLOOR,
@@ -148,17 +145,31 @@ def power_iteration(width: int, aspect: str, spike: float, steps: int, seed: int
             "sigma1": sigma1, "sigma2": sigma2, "ratio": ratio, "reference_tol": REFERENCE_TOL}
 
 
+# The figure's two parts are points of the width cache, so that the site's build computes them at
+# every notch of the slider, and a change of the steps shown reuses the reference.
+
 def _reference(width: int, aspect: str, spike: float, seed: int) -> tuple[float, np.ndarray, float]:
     """σ₁, v₁ and σ₂ of the figure's matrix, which its errors are measured against, by the certified
     Krylov method (σ₂ as the top of A with σ₁'s pair removed): a dense SVD or a long power run costs
-    5–20 times more. Three quarters of the figure's time at the widest width, and independent of the
-    steps shown, so it is kept as a point of the width cache (and the site's build computes it)."""
+    5–20 times more. Three quarters of the figure's time at the widest width."""
     a = spiked_matrix(width, aspect, spike, seed)
     top = norms.spectral_norm(a, tol=REFERENCE_TOL, seed=seed)
     sigma2 = norms.spectral_norm(a - top.value * np.outer(top.u, top.v), tol=REFERENCE_TOL, seed=seed).value
     v1 = top.v.copy()
     v1.setflags(write=False)  # shared through the width cache
     return top.value, v1, sigma2
+
+
+def _power_run(width: int, aspect: str, spike: float, steps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``steps`` power steps on the figure's matrix: the estimate ŝ_k after each, and sin∠(v_k, v₁)."""
+    a = spiked_matrix(width, aspect, spike, seed)
+    (_, v1, _), = sweeps.points(_reference, [width], aspect=aspect, spike=spike, seed=seed)
+    trace = norms.spectral_norm(a, tol=None, max_iter=steps, seed=seed, keep_vectors=True)
+    history = np.array(trace.history)
+    angle = np.array([np.linalg.norm(v - (v @ v1) * v1) for v in trace.vectors])
+    for array in (history, angle):
+        array.setflags(write=False)
+    return history, angle
 
 
 def spiked_matrix(width: int, aspect: str, spike: float, seed: int) -> np.ndarray:
