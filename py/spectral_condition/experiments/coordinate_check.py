@@ -76,7 +76,11 @@ def _setting_note(d: dict[str, Any]) -> list[str]:
                           live_max=64, step=1, help="entries of each input, Gaussian of size 1"),
                     Param("d_out", "int", network.D_OUT, label="output dimension $n_L$", min=2, max=64,
                           live_max=16, step=1, help="outputs (classes, for cross-entropy)"),
-                    Param("batch", "int", network.BATCH, label="batch $B$", min=1, max=128, live_max=32,
+                    # The browser's budget: at width 1024 the run is about ten products of B × n by
+                    # n × n per seed, 3 seeds × 0.34 G multiply-adds at B = 32, and WebAssembly without
+                    # SIMD or a BLAS multiplies at about 2 G per second (OpenBLAS built for it: 17 %
+                    # faster here), so B = 32 took 1.1–1.4 s in Chromium; B = 16 takes about half.
+                    Param("batch", "int", network.BATCH, label="batch $B$", min=1, max=128, live_max=16,
                           step=1, help="examples in the one fixed training batch"),
                     Param("loss", "choice", "mse", label="loss", choices=mlp.LOSSES,
                           choice_labels=("squared error", "cross-entropy"),
