@@ -244,11 +244,14 @@ def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     in the smallest values, far below a histogram bin). Each width's answer is kept in the width
     cache, so the site's build computes the figure as its page shows it at every width.
     """
-    return dict(sweeps.points(_spectrum, [width], aspect=aspect, seed=seed)[0])
+    out = dict(sweeps.points(_spectrum, [width], aspect=aspect, seed=seed)[0])
+    grid = np.linspace(out["edge_low"], out["edge_high"], 201)
+    return {**out, "mp_s": grid, "mp_density": mp_singular_density(grid, out["lambda"])}
 
 
 def _spectrum(width: int, aspect: str, seed: int) -> dict:
-    """:func:`mp_spectrum` at one width (its arrays read-only: they are shared through the cache)."""
+    """:func:`mp_spectrum` at one width but for the density curve, cheaper to compute again than to
+    carry in the site's precomputed file (the arrays are read-only: they are shared through the cache)."""
     n_out, n_in = matrices.shape(width, aspect)
     lam = n_out / n_in
     rng = matrices.rng(seed, n_out, n_in, matrices.MP_SPECTRUM)
@@ -258,15 +261,13 @@ def _spectrum(width: int, aspect: str, seed: int) -> dict:
     lo, hi = abs(1.0 - np.sqrt(lam)), 1.0 + np.sqrt(lam)
     bins = int(np.clip(2 * np.sqrt(s.size), 10, 40))
     density, edges = np.histogram(s, bins=bins, range=(0.0, 1.05 * max(hi, float(s[0]))), density=True)
-    grid = np.linspace(lo, hi, 201)
-    curve = mp_singular_density(grid, lam)
 
     frob, spec = norms.frobenius_norm(w), float(s[0])
     g, x = rng.standard_normal(n_out), rng.standard_normal(n_in)
-    for array in (s, edges, density, grid, curve):
+    for array in (s, edges, density):
         array.setflags(write=False)
     return {"n_out": n_out, "n_in": n_in, "lambda": lam, "singular_values": s,
-            "bin_edges": edges, "density": density, "mp_s": grid, "mp_density": curve,
+            "bin_edges": edges, "density": density,
             "edge_low": lo, "edge_high": hi, "frobenius": frob, "spectral": spec,
             "ratio": frob / spec, "stable_rank": (frob / spec) ** 2,
             "stable_rank_theory": n_out / hi ** 2,
