@@ -428,6 +428,69 @@ def test_a_page_with_live_figures_starts_the_worker_while_the_page_is_still_load
     assert page.evaluate("__spectralRuntime.starts") == 1
 
 
+# Each worker the page makes, and when the tab's Python worker said it was ready.
+RECORD_WORKERS = """
+    window.__workersMade = [];
+    window.__pythonReadyAt = null;
+    const Real = window.Worker;
+    window.Worker = class extends Real {
+      constructor(url, options) {
+        super(url, options);
+        window.__workersMade.push([String(url).split("?")[0].split("/").pop(), performance.now()]);
+        this.addEventListener("message", (e) => {
+          if (e.data && e.data.type === "ready") window.__pythonReadyAt = performance.now();
+        });
+      }
+    };"""
+
+
+def search(page, query: str) -> int:
+    """Opens Material's search, types ``query`` and returns how many results it lists."""
+    box = page.locator(".md-search__input")  # in the header at this viewport's width
+    box.click()
+    box.press_sequentially(query)  # Material searches on key events
+    items = page.locator(".md-search-result__item")
+    items.first.wait_for(timeout=LIVE_TIMEOUT_MS)
+    return items.count()
+
+
+def test_search_starts_once_python_is_ready_on_a_page_with_live_figures_and_finds(page, site_server):
+    """Material's search index is built in a worker of its own, which would compete with Pyodide's
+    start for the CPU; on a page with live figures it is created only once Python is ready."""
+    page.add_init_script(RECORD_WORKERS)
+    page.goto(site_server + "02-preliminaries/")
+    wait_all(page, "live")
+    page.wait_for_function("window.__workersMade.some(([f]) => f.startsWith('search.'))")
+    made = dict(page.evaluate("window.__workersMade"))
+    ready = page.evaluate("window.__pythonReadyAt")
+    search_made = next(t for f, t in made.items() if f.startswith("search."))
+    assert made["worker.js"] < ready <= search_made
+    assert search(page, "spectral norm") > 0
+
+
+def test_opening_the_search_while_python_loads_starts_the_search_at_once(page, site_server):
+    held = []
+    page.route("**/pyodide.asm.wasm*", lambda route: held.append(route))  # no Python until released
+    page.add_init_script(RECORD_WORKERS)
+    page.goto(site_server + "02-preliminaries/")
+    page.wait_for_load_state("load")
+    assert not any(f.startswith("search.") for f, _ in page.evaluate("window.__workersMade"))
+    assert search(page, "spectral norm") > 0
+    assert page.evaluate("__spectralRuntime.status") == "loading"
+    assert page.evaluate("window.__pythonReadyAt") is None
+    for route in held:
+        route.fallback()
+    wait_all(page, "live")
+
+
+def test_a_page_without_live_figures_starts_its_search_at_once(page, site_server):
+    page.add_init_script(RECORD_WORKERS)
+    page.goto(site_server + "reference/")
+    page.wait_for_function("window.__workersMade.some(([f]) => f.startsWith('search.'))")
+    assert page.evaluate("__spectralRuntime.status") in ("idle", "loading")
+    assert search(page, "width") > 0
+
+
 def test_a_page_without_live_figures_starts_no_worker_when_the_reader_saves_data(page, site_server):
     """Such a page starts the worker only once the browser is idle (test_browser_navigation), and not at
     all for a reader whose browser asks to save data: the runtime is tens of megabytes."""
