@@ -160,12 +160,26 @@ def test_the_search_index_holds_no_raw_tex(built_site):
     assert any("n<sub>l−1</sub>" in doc["text"] for doc in index["docs"])
 
 
+def test_the_search_index_holds_each_formula_once_as_its_text_form(built_site):
+    """Not KaTeX's own text beside it (which reads "O(n3)O(n<sup>3</sup>)" in a result)."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    appendix = "".join(d["text"] for d in index["docs"] if d["location"].startswith("appendix/"))
+    assert "O(n<sup>3</sup>)" in appendix
+    assert "O(n3)" not in appendix and "n×nn × n" not in appendix
+    pages = _pages(built_site)
+    typeset = sum(html.count('class="katex"') for html in pages.values())
+    # Every formula's markup is inside the wrapper, which has no data-search-* attribute left.
+    assert sum(html.count('<sc-math><span class="katex') for html in pages.values()) == typeset
+    assert not any("<sc-math data-search" in html for html in pages.values())
+
+
 def test_every_formula_is_typeset_in_the_html(built_site):
     untypeset, formulas = [], 0
     for rel, html in _pages(built_site).items():
         for m in re.finditer(r'<(span|div) class="arithmatex">(.{0,200})', html, re.S):
             formulas += 1
-            if not m.group(2).startswith(('<span class="katex"', '<span class="katex-display"')):
+            markup = re.sub(r"^<sc-math>", "", m.group(2))  # the wrapper that keeps it out of search
+            if not markup.startswith(('<span class="katex"', '<span class="katex-display"')):
                 untypeset.append(f"{rel}: {m.group(2)[:80]}")
     assert formulas > 300, f"only {formulas} formulas found"
     assert not untypeset, "math left as TeX:\n" + "\n".join(untypeset[:10])

@@ -5,10 +5,11 @@ Math is what pymdownx.arithmatex wrapped (``<span class="arithmatex">\\(…\\)</
 in a div with ``\\[…\\]``) and, on notebook pages, the ``$…$`` and ``$$…$$`` that nbconvert leaves in
 Markdown cells. Each becomes KaTeX's HTML inside the same element, still class "arithmatex". Beside
 it goes the math's text form (katex.py) in a hidden span: Material's search index reads that one
-(KaTeX's own markup carries ``data-search-exclude``, which the search plugin removes once it has
-indexed the page), so a search result shows "A ∈ ℝ<sup>m×n</sup>", never the TeX. Headings with math
-or sub/superscripts get that text form in the table of contents too. On notebook pages the hidden
-copy of each code cell (the copy button's text) stays out of the index, which has the cell already.
+(KaTeX's own markup sits in an ``sc-math`` element with ``data-search-exclude``, which the search
+plugin removes once it has indexed the page), so a search result shows "A ∈ ℝ<sup>m×n</sup>" once,
+never the TeX nor KaTeX's own text. Headings with math or sub/superscripts get that text form in the
+table of contents too. On notebook pages the hidden copy of each code cell (the copy button's text)
+stays out of the index, which has the cell already.
 """
 
 from __future__ import annotations
@@ -72,10 +73,17 @@ def _notebook_math(content: str, found: list[tuple[str, bool]]) -> str:
     return "".join(out)
 
 
+# The element that keeps KaTeX's markup out of the search index. Material's search parser compares
+# elements by tag name only, so an excluded <span> stops being excluded at the first </span> inside it,
+# and KaTeX's markup is spans within spans: only a tag that KaTeX never uses holds the exclusion to its
+# own end. site.css gives it no box (display: contents), so it changes nothing on the page.
+SEARCH_EXCLUDED = "sc-math"
+
+
 def _markup(m: katex.Math) -> str:
     # The search index takes the text form; KaTeX's markup (MathML with the TeX) is left out of it.
-    rendered = re.sub(r'^<span class="(katex(?:-display)?)"', r'<span class="\1" data-search-exclude="1"', m.html)
-    return f'{rendered}<span class="sc-search-text" hidden>{m.text}</span>'
+    return (f'<{SEARCH_EXCLUDED} data-search-exclude="1">{m.html}</{SEARCH_EXCLUDED}>'
+            f'<span class="sc-search-text" hidden>{m.text}</span>')
 
 
 def _toc_items(items):
