@@ -409,26 +409,8 @@ def test_a_dead_worker_is_replaced_on_the_next_input(page, site_server):
     assert_matches_native(page, name)
 
 
-def test_a_page_with_live_figures_starts_the_worker_while_the_page_is_still_loading(page, site_server):
-    """The head starts the worker before the page's scripts run (they wait for the document to be
-    parsed), and the runtime takes that worker over instead of starting a second one. (Material's
-    search starts a worker of its own, not counted here.)"""
-    page.add_init_script("""
-        window.__workersMade = [];
-        const Real = window.Worker;
-        window.Worker = class extends Real {
-          constructor(url, options) {
-            if (String(url).includes("/spectral/worker.js")) window.__workersMade.push(document.readyState);
-            super(url, options);
-          }
-        };""")
-    page.goto(site_server + "02-preliminaries/")
-    wait_all(page, "live")
-    assert page.evaluate("window.__workersMade") == ["loading"]
-    assert page.evaluate("__spectralRuntime.starts") == 1
-
-
-# Each worker the page makes, and when the tab's Python worker said it was ready.
+# Each worker the page makes ([file, time, the document's readyState]), and when the tab's Python
+# worker said it was ready.
 RECORD_WORKERS = """
     window.__workersMade = [];
     window.__pythonReadyAt = null;
@@ -436,12 +418,24 @@ RECORD_WORKERS = """
     window.Worker = class extends Real {
       constructor(url, options) {
         super(url, options);
-        window.__workersMade.push([String(url).split("?")[0].split("/").pop(), performance.now()]);
+        window.__workersMade.push([String(url).split("?")[0].split("/").pop(), performance.now(),
+                                   document.readyState]);
         this.addEventListener("message", (e) => {
           if (e.data && e.data.type === "ready") window.__pythonReadyAt = performance.now();
         });
       }
     };"""
+
+
+def test_a_page_with_live_figures_starts_the_worker_while_the_page_is_still_loading(page, site_server):
+    """The head starts the worker before the page's scripts run (they wait for the document to be
+    parsed), and the runtime takes that worker over instead of starting a second one. (Material's
+    search starts a worker of its own, not counted here.)"""
+    page.add_init_script(RECORD_WORKERS)
+    page.goto(site_server + "02-preliminaries/")
+    wait_all(page, "live")
+    assert [state for f, _, state in page.evaluate("window.__workersMade") if f == "worker.js"] == ["loading"]
+    assert page.evaluate("__spectralRuntime.starts") == 1
 
 
 def search(page, query: str) -> int:
@@ -461,7 +455,7 @@ def test_search_starts_once_python_is_ready_on_a_page_with_live_figures_and_find
     page.goto(site_server + "02-preliminaries/")
     wait_all(page, "live")
     page.wait_for_function("window.__workersMade.some(([f]) => f.startsWith('search.'))")
-    made = dict(page.evaluate("window.__workersMade"))
+    made = {f: t for f, t, _ in page.evaluate("window.__workersMade")}
     ready = page.evaluate("window.__pythonReadyAt")
     search_made = next(t for f, t in made.items() if f.startswith("search."))
     assert made["worker.js"] < ready <= search_made
@@ -474,7 +468,7 @@ def test_opening_the_search_while_python_loads_starts_the_search_at_once(page, s
     page.add_init_script(RECORD_WORKERS)
     page.goto(site_server + "02-preliminaries/")
     page.wait_for_load_state("load")
-    assert not any(f.startswith("search.") for f, _ in page.evaluate("window.__workersMade"))
+    assert not any(f.startswith("search.") for f, _, _ in page.evaluate("window.__workersMade"))
     assert search(page, "spectral norm") > 0
     assert page.evaluate("__spectralRuntime.status") == "loading"
     assert page.evaluate("window.__pythonReadyAt") is None
@@ -487,7 +481,7 @@ def test_a_page_without_live_figures_starts_its_search_at_once(page, site_server
     page.add_init_script(RECORD_WORKERS)
     page.goto(site_server + "reference/")
     page.wait_for_function("window.__workersMade.some(([f]) => f.startsWith('search.'))")
-    made = dict(page.evaluate("window.__workersMade"))
+    made = {f: t for f, t, _ in page.evaluate("window.__workersMade")}
     # Made as Material's bundle runs: before the Python worker, which such a page starts once idle.
     search_made = next(t for f, t in made.items() if f.startswith("search."))
     assert search_made < made.get("worker.js", math.inf)
