@@ -67,7 +67,7 @@ async ([index, name, value, key]) => {
   const root = document.querySelectorAll("[data-demo]")[index];
   const inputs = Array.from(root.querySelectorAll(`[name="${name}"]`));
   const input = inputs.find((i) => i.type !== "radio" || i.value === String(value)) || inputs[0];
-  const chart = root.querySelector(".js-plotly-plot");
+  const chart = root.querySelector(".sc-demo__chart");
   const message = root.querySelector(".sc-demo__message");
   const before = Number(chart.dataset.renders || 0);
   let first = null;

@@ -6,6 +6,7 @@
  */
 
 import { quietChart } from "./a11y.js";
+import { layers, legendKey } from "./chart-layers.js";
 
 const NARROW = "(max-width: 600px)";
 const TOUCH = "(hover: none)"; // a tap would open the mode bar over the title: touch screens go without
@@ -92,19 +93,120 @@ const resized = typeof ResizeObserver === "function"
   })
   : null;
 
-export function draw(el, figure) {
-  if (!el.__scFigure && resized) resized.observe(el);
-  el.__scFigure = figure; // kept for redrawing in the other palette or layout
-  const f = themed(figure);
-  return window.Plotly.react(el, f.data, f.layout, plotConfig()).then(() => {
-    quietChart(el);
+// A task of its own for the next layer, so that input is handled between two panels' draws.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+// The chart's layer elements, as many as `count`: the first in the flow, the others over it.
+function layerElements(chart, count) {
+  const have = Array.from(chart.children).filter((c) => c.classList.contains("sc-layer"));
+  while (have.length > count) {
+    const gone = have.pop();
+    if (resized) resized.unobserve(gone);
+    window.Plotly.purge(gone);
+    gone.remove();
+  }
+  while (have.length < count) {
+    const div = document.createElement("div");
+    div.className = "sc-layer";
+    chart.appendChild(div);
+    have.push(div);
+    if (resized) resized.observe(div);
+  }
+  return have;
+}
+
+// Legend clicks on a chart of several layers: the first layer's legend stands for all of them, so
+// Plotly's own toggling (which would hide the trace in that layer only) gives way to the chart's.
+function followLegend(chart, first) {
+  if (first.__scLegend) return;
+  first.__scLegend = true;
+  const keyOf = (ev) => {
+    const uid = String(ev.data[ev.curveNumber].uid || "");
+    const index = Number(uid.replace("legend-", ""));
+    return legendKey(chart.__scFigure.data[index], index);
+  };
+  const keys = () => new Set(chart.__scFigure.data.map((t, i) => (t.showlegend === false ? null : legendKey(t, i)))
+    .filter((k) => k));
+  first.on("plotly_legendclick", (ev) => {
+    if (chart.__scLayers < 2) return true;
+    const key = keyOf(ev);
+    if (!chart.__scHidden.delete(key)) chart.__scHidden.add(key);
+    draw(chart, chart.__scFigure);
+    return false;
+  });
+  first.on("plotly_legenddoubleclick", (ev) => {
+    if (chart.__scLayers < 2) return true;
+    const key = keyOf(ev);
+    const others = [...keys()].filter((k) => k !== key);
+    const isolated = others.every((k) => chart.__scHidden.has(k)) && !chart.__scHidden.has(key);
+    chart.__scHidden = new Set(isolated ? [] : others);
+    draw(chart, chart.__scFigure);
+    return false;
+  });
+}
+
+// The whole figure as one picture, for the mode bar's download button of a layered chart. One button
+// per chart: Plotly.react compares configs by value, and a new one would make it draw anew.
+function downloadButton(chart) {
+  if (chart.__scDownload) return chart.__scDownload;
+  chart.__scDownload = {
+    name: "download-whole",
+    title: "Download plot as a png",
+    icon: window.Plotly.Icons.camera,
+    click: () => {
+      const f = themed(chart.__scFigure);
+      const first = chart.querySelector(".sc-layer");
+      const layout = Object.assign({}, f.layout, { width: first._fullLayout.width, height: first._fullLayout.height });
+      const name = (chart.closest("[data-demo]") || {}).dataset?.demo || "figure";
+      return window.Plotly.downloadImage({ data: f.data, layout }, { format: "png", filename: name });
+    },
+  };
+  return chart.__scDownload;
+}
+
+function layerConfig(chart, index, count) {
+  const config = plotConfig();
+  if (count < 2) return config;
+  if (index > 0) return Object.assign(config, { displayModeBar: false });
+  // Zoom and pan buttons would act on the first panel only; a drag or a double click on any panel
+  // still zooms or resets that panel.
+  return Object.assign(config, { modeBarButtons: [[downloadButton(chart)]] });
+}
+
+// Draws `figure` into `chart`, one layer per panel, each in a task of its own; a newer draw of the
+// same chart stops an older one between layers. Resolves once every layer shows `figure`.
+export function draw(chart, figure) {
+  chart.__scFigure = figure; // kept for redrawing in the other palette or layout
+  if (!chart.__scHidden) chart.__scHidden = new Set();
+  chart.classList.add("sc-chart");
+  const token = (chart.__scToken || 0) + 1;
+  chart.__scToken = token;
+  const parts = layers(themed(figure), chart.__scHidden);
+  const elements = layerElements(chart, parts.length);
+  chart.__scLayers = parts.length;
+  if (parts.length > 1) chart.dataset.drawing = "";
+  let done = Promise.resolve();
+  parts.forEach((part, i) => {
+    done = done.then(() => {
+      if (chart.__scToken !== token) return null;
+      return window.Plotly.react(elements[i], part.data, part.layout, layerConfig(chart, i, parts.length))
+        .then(() => {
+          quietChart(elements[i]);
+          if (i === 0) followLegend(chart, elements[0]);
+          return i + 1 < parts.length ? nextTask() : null;
+        });
+    });
+  });
+  return done.then(() => {
     // A counter of finished draws: benchmarks and tests wait on it.
-    el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    if (chart.__scToken !== token) return;
+    delete chart.dataset.drawing;
+    chart.dataset.renders = String(Number(chart.dataset.renders || 0) + 1);
   });
 }
 
 function redrawAll() {
-  for (const el of document.querySelectorAll(".js-plotly-plot")) {
+  for (const el of document.querySelectorAll(".sc-chart")) {
     if (el.__scFigure) draw(el, el.__scFigure);
   }
 }
@@ -113,8 +215,8 @@ function redrawAll() {
 // is in force, and back to the screen's afterwards. Plotly's own resize waits 100 ms, too late for a
 // print, so the relayout is asked for at once.
 function fitToColumn() {
-  for (const el of document.querySelectorAll(".js-plotly-plot")) {
-    if (el.__scFigure && el._fullLayout) window.Plotly.relayout(el, { autosize: true });
+  for (const el of document.querySelectorAll(".sc-layer")) {
+    if (el._fullLayout) window.Plotly.relayout(el, { autosize: true });
   }
 }
 

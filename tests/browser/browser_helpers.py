@@ -80,10 +80,22 @@ def wait_params(page, name: str, pname: str, value: Any, nth: int = 0, timeout: 
         arg=[name, nth, pname, value], timeout=timeout)
 
 
+# What a chart (a live figure's .sc-demo__chart, a notebook's .sc-figure) shows, read from Plotly:
+# the traces of all its layers (one Plotly instance per panel) in the figure's order, without the
+# first layer's legend stand-ins, and the title, which the first layer draws. A chart still drawing
+# its layers (data-drawing) is read once they are all done.
+SHOWN = """async (chart) => {
+  while (chart.hasAttribute('data-drawing')) await new Promise((r) => setTimeout(r, 5));
+  const layers = Array.from(chart.querySelectorAll('.sc-layer'));
+  const traces = layers.flatMap((l) => l.data || []).filter((t) => !String(t.uid || '').startsWith('legend-'));
+  if (layers.length > 1) traces.sort((a, b) => Number(a.uid) - Number(b.uid));
+  return JSON.parse(JSON.stringify({data: traces, title: layers[0].layout.title}));
+}"""
+
+
 def chart(page, name: str, nth: int = 0) -> dict[str, Any]:
     """What Plotly is showing: the traces' data and the layout's title."""
-    return root(page, name, nth).locator(".js-plotly-plot").evaluate(
-        "el => JSON.parse(JSON.stringify({data: el.data, title: el.layout.title}))")
+    return root(page, name, nth).locator(".sc-demo__chart").evaluate(SHOWN)
 
 
 def assert_chart_is_native(name: str, params: dict[str, Any], shown: dict[str, Any]) -> None:
@@ -104,18 +116,21 @@ def assert_matches_native(page, name: str, nth: int = 0) -> dict[str, Any]:
     return params
 
 
-# Each drawn answer sets data-pending and data-params on the root and hands the figure to Plotly in
-# one task; an observer of data-params therefore sees every answer once, with its chart in place.
+# Each drawn answer sets data-pending and data-params on the root and hands the figure to the chart in
+# one task; an observer of data-params therefore sees every answer once. The first layer is drawn in
+# that task, the others in tasks of their own, so what is read is the figure the chart was handed
+# (:func:`chart` reads what its layers show once they are done).
 RECORD_DRAWS = """([name, nth]) => {
   const el = document.querySelectorAll(`[data-demo="${name}"]`)[nth];
-  const plot = el.querySelector('.js-plotly-plot');
+  const chart = el.querySelector('.sc-demo__chart');
   const busy = el.querySelector('.sc-demo__busy');
   el.__draws = [];
   new MutationObserver(() => el.__draws.push({
     params: JSON.parse(el.dataset.params), pending: JSON.parse(el.dataset.pending),
     busy: el.classList.contains('sc-demo--busy') && el.getAttribute('aria-busy') === 'true',
     busyText: busy.textContent,
-    data: JSON.parse(JSON.stringify(plot.data)), title: JSON.parse(JSON.stringify(plot.layout.title)),
+    data: JSON.parse(JSON.stringify(chart.__scFigure.data)),
+    title: JSON.parse(JSON.stringify(chart.__scFigure.layout.title)),
   })).observe(el, {attributes: true, attributeFilter: ['data-params']});
 }"""
 

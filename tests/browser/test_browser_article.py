@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import LIVE_TIMEOUT_MS, click_nav_link, pages_with_demos, wait_all
+from browser_helpers import LIVE_TIMEOUT_MS, SHOWN, click_nav_link, pages_with_demos, wait_all
 from numeric_compare import mismatches
 
 import spectral_condition as sc
 
 pytestmark = pytest.mark.browser
 
-READ_DEMO = """(i) => { const el = document.querySelectorAll('[data-demo]')[i];
-  const plot = el.querySelector('.js-plotly-plot');
-  return {name: el.dataset.demo, params: JSON.parse(el.dataset.params),
-          data: JSON.parse(JSON.stringify(plot.data))}; }"""
+READ_DEMO = f"""async (i) => {{ const el = document.querySelectorAll('[data-demo]')[i];
+  const shown = await ({SHOWN})(el.querySelector('.sc-demo__chart'));
+  return {{name: el.dataset.demo, params: JSON.parse(el.dataset.params), data: shown.data}}; }}"""
 
 
 def _respond(page, i: int) -> tuple[str, dict]:

@@ -56,7 +56,7 @@ def replace_code(page, panel, text):
 
 
 def run(page, panel):
-    count = panel.evaluate("el => Number(el.closest('[data-demo]').querySelector('.js-plotly-plot').dataset.renders)")
+    count = panel.evaluate("el => Number(el.closest('[data-demo]').querySelector('.sc-demo__chart').dataset.renders)")
     panel.locator('[data-action="run"]').click()
     return count
 

@@ -33,23 +33,26 @@ MIN_PLOT_HEIGHT = {"desktop": 250, "phone": 200}
 SLACK = 1  # px: rounding of text boxes
 RAW_TEX = ("_{", "^{", "\\(", "$")
 
-# Every chart of the page (a live figure's or a notebook's) with what a test needs to judge it.
+# Every chart of the page (a live figure's or a notebook's) with what a test needs to judge it: the
+# texts, plot areas and mode bars of all its layers (one Plotly instance per panel), measured together
+# so that a panel's text overlapping the title or the legend of another layer is found.
 MEASURE = """() => {
   const texts = ['text.gtitle', 'text.gtitle-subtitle', 'g[class^="g-x"][class$="title"] text',
                  'g[class^="g-y"][class$="title"] text', 'g[class$="tick"] > text', '.legendtext',
                  '.legendtitletext', '.annotation-text'].join(', ');
   const seen = {};
-  return Array.from(document.querySelectorAll('.js-plotly-plot')).map((el) => {
+  return Array.from(document.querySelectorAll('.sc-chart')).map((el) => {
     const demo = el.closest('[data-demo]');
     const base = demo ? demo.dataset.demo : 'figure';
     seen[base] = (seen[base] || 0) + 1;
     const box = el.getBoundingClientRect();
     const rel = (r) => ({x0: r.left - box.left, y0: r.top - box.top, x1: r.right - box.left, y1: r.bottom - box.top});
     const column = el.closest('.md-content__inner').getBoundingClientRect();
-    const modebar = el.querySelector('.modebar');
+    const modebars = Array.from(el.querySelectorAll('.modebar'));
+    const first = el.querySelector('.sc-layer');
     return {
       name: seen[base] === 1 ? base : `${base}~${seen[base]}`,
-      width: box.width, height: box.height, left: box.left, right: box.right, drawn: el._fullLayout.width,
+      width: box.width, height: box.height, left: box.left, right: box.right, drawn: first._fullLayout.width,
       column: {left: column.left, right: column.right},
       areas: Array.from(el.querySelectorAll('.nsewdrag')).map((r) => r.getBoundingClientRect().height),
       texts: Array.from(el.querySelectorAll(texts))
@@ -58,14 +61,15 @@ MEASURE = """() => {
       allText: Array.from(el.querySelectorAll('text')).map((t) => t.textContent),
       legendScrolls: Array.from(el.querySelectorAll('.legend .scrollbar'))
         .some((s) => s.getBoundingClientRect().height > 0),
-      modebar: !!modebar && modebar.getBoundingClientRect().height > 0,
+      modebar: modebars.some((m) => m.getBoundingClientRect().height > 0),
     };
   });
 }"""
 
 ALL_DRAWN = """() => {
   const charts = document.querySelectorAll('[data-demo] .sc-demo__chart, .sc-figure[data-figure]');
-  return charts.length > 0 && Array.from(charts).every((el) => Number(el.dataset.renders || 0) > 0);
+  return charts.length > 0
+    && Array.from(charts).every((el) => Number(el.dataset.renders || 0) > 0 && !el.hasAttribute('data-drawing'));
 }"""
 
 
@@ -139,7 +143,7 @@ def screenshots(page, rel: str, charts: list[dict], viewport: str, scheme: str) 
     folder.mkdir(parents=True, exist_ok=True)
     for i, chart in enumerate(charts):
         shot = folder / f"{chart['name']}-{viewport}-{scheme}.png"
-        page.locator(".js-plotly-plot").nth(i).screenshot(path=str(shot))
+        page.locator(".sc-chart").nth(i).screenshot(path=str(shot))
 
 
 @pytest.mark.parametrize("viewport, scheme", [("desktop", "light"), ("desktop", "dark"),

@@ -142,12 +142,12 @@ def test_a_notch_up_marks_the_pending_width_and_draws_only_the_final_figure(page
         el.__pendings = [];
         new MutationObserver(() => el.__pendings.push(JSON.parse(el.dataset.pending)))
           .observe(el, {attributes: true, attributeFilter: ['data-pending']}); }""", name)
-    renders = int(root(page, name).locator(".js-plotly-plot").get_attribute("data-renders"))
+    renders = int(root(page, name).locator(".sc-demo__chart").get_attribute("data-renders"))
     record_draws(page, name)
     up = step_width(page, name)
     assert up == 2 * start
     assert [(d["params"]["width"], d["pending"]) for d in draws(page, name)] == [(up, [])]
-    assert int(root(page, name).locator(".js-plotly-plot").get_attribute("data-renders")) == renders + 1
+    assert int(root(page, name).locator(".sc-demo__chart").get_attribute("data-renders")) == renders + 1
     pendings = page.evaluate(f"""document.querySelector('[data-demo="{name}"]').__pendings""")
     assert pendings[0] == [up] and pendings[-1] == [], pendings
     assert_matches_native(page, name)

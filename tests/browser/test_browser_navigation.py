@@ -14,12 +14,16 @@ from browser_helpers import LIVE_TIMEOUT_MS, click_nav_link, pages_with_demos, r
 
 pytestmark = pytest.mark.browser
 
-GEOMETRY = """() => Array.from(document.querySelectorAll('[data-demo] .js-plotly-plot')).map(el => {
+# Per chart: where its Plotly instances (one per panel) lie, where each one's SVG layers lie, and its
+# plot areas, relative to the chart.
+GEOMETRY = """() => Array.from(document.querySelectorAll('[data-demo] .sc-demo__chart')).map(el => {
   const box = el.getBoundingClientRect();
-  const layers = Array.from(el.querySelectorAll('.main-svg')).map(s => s.getBoundingClientRect().top - box.top);
-  const area = el.querySelector('.nsewdrag') || el.querySelector('.draglayer rect');
-  const a = area ? area.getBoundingClientRect() : null;
-  return {height: box.height, layers, area: a && {top: a.top - box.top, bottom: a.bottom - box.top}};
+  const rel = (r) => ({top: r.top - box.top, left: r.left - box.left, width: r.width, height: r.height});
+  const instances = Array.from(el.querySelectorAll('.sc-layer')).map(l => rel(l.getBoundingClientRect()));
+  const layers = Array.from(el.querySelectorAll('.sc-layer')).map(l => Array.from(l.querySelectorAll('.main-svg'))
+    .map(s => s.getBoundingClientRect().top - box.top));
+  const areas = Array.from(el.querySelectorAll('.nsewdrag')).map(a => rel(a.getBoundingClientRect()));
+  return {height: box.height, instances, layers, areas};
 })"""
 
 
@@ -30,9 +34,14 @@ def _geometry(page) -> list[dict]:
     shapes = page.evaluate(GEOMETRY)
     assert shapes, "no chart on the page"
     for i, g in enumerate(shapes):
+        # The panels' instances lie exactly over each other; unstyled, they would stack downwards.
+        assert g["instances"] and all(abs(b[k] - g["instances"][0][k]) < 1 for b in g["instances"]
+                                      for k in ("top", "left", "width", "height")), \
+            f"chart {i}: its instances are not stacked: {g['instances']}"
         # Plotly stacks its SVG layers on top of each other; unstyled, they stack downwards.
-        assert max(g["layers"]) - min(g["layers"]) < 1, f"chart {i}: SVG layers not stacked: {g['layers']}"
-        assert g["area"] and 0 <= g["area"]["top"] < g["area"]["bottom"] <= g["height"] + 1, \
+        for tops in g["layers"]:
+            assert max(tops) - min(tops) < 1, f"chart {i}: SVG layers not stacked: {tops}"
+        assert g["areas"] and all(0 <= a["top"] < a["top"] + a["height"] <= g["height"] + 1 for a in g["areas"]), \
             f"chart {i}: plot area outside the chart: {g}"
     return shapes
 

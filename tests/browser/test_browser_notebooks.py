@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from browser_helpers import click_nav_link
+from browser_helpers import SHOWN, click_nav_link
 from numeric_compare import mismatches
 
 pytestmark = pytest.mark.browser
@@ -43,10 +43,11 @@ def _notebook_pages(site) -> list[tuple[str, list[dict], bool]]:
 
 
 def _check_drawn(page, figures: list[dict], math: bool) -> None:
-    page.wait_for_function("n => document.querySelectorAll('.sc-figure.js-plotly-plot .main-svg').length >= n",
+    page.wait_for_function("""n => { const all = Array.from(document.querySelectorAll('.sc-figure'));
+                                     return all.length >= n && all.every((el) => Number(el.dataset.renders) > 0); }""",
                            arg=len(figures), timeout=30_000)
-    shown = page.evaluate("""() => Array.from(document.querySelectorAll('.sc-figure'))
-        .map(el => JSON.parse(JSON.stringify(el.data)))""")
+    shown = page.evaluate(f"""() => Promise.all(Array.from(document.querySelectorAll('.sc-figure'))
+        .map(async (el) => (await ({SHOWN})(el)).data))""")
     assert len(shown) == len(figures)
     for got, want in zip(shown, figures):
         data = [{k: tr.get(k) for k in w} for tr, w in zip(got, want["data"])]

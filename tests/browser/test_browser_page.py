@@ -41,7 +41,7 @@ def test_readable_on_a_phone(page, site_server):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(site_server + "demos/")
     name = width_experiment()
-    plot = root(page, name).locator(".js-plotly-plot")
+    plot = root(page, name).locator(".sc-layer").first
     plot.wait_for()
     root(page, name).locator('input[name="width"]').wait_for()
     overflow = page.evaluate("document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")

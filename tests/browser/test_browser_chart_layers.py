@@ -1,0 +1,174 @@
+"""A figure of several panels as the reader meets it: one Plotly instance per panel, stacked into one
+chart, drawn a panel per task, and still one figure to hover, to click in the legend and to download.
+
+Real Chromium, real Pyodide, the built site.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import cache
+
+import pytest
+
+import spectral_condition as sc
+from browser_helpers import LIVE_TIMEOUT_MS, assert_matches_native, chart, root, step_width, wait_state
+
+pytestmark = pytest.mark.browser
+
+
+@cache
+def panels(name: str) -> list[str]:
+    """The x axes of the figure at its defaults, one per panel."""
+    return [k for k in sc.run_figure(name, sc.defaults(name))["figure"]["layout"] if k.startswith("xaxis")]
+
+
+@cache
+def legend_outside_first_panel(name: str) -> bool:
+    data = sc.run_figure(name, sc.defaults(name))["figure"]["data"]
+    return any(t.get("xaxis", "x") != "x" and t.get("showlegend") is not False for t in data)
+
+
+def multi_panel(legend_elsewhere: bool = False) -> str:
+    """The first sweep figure of several panels (with legend entries from a panel other than the first)."""
+    names = [n for n in sc.names() if sc.schemas()[n]["sweep"] and len(panels(n)) > 1
+             and (not legend_elsewhere or legend_outside_first_panel(n))]
+    assert names, "no sweep figure of several panels"
+    return names[0]
+
+
+def open_figure(page, site_server: str, built_site, name: str) -> None:
+    """The article page that shows ``name``, once its figure is live."""
+    rel = next(p.parent.relative_to(built_site).as_posix() for p in sorted(built_site.rglob("index.html"))
+               if f'data-demo="{name}"' in p.read_text(encoding="utf-8") and "demos" not in p.parts)
+    page.goto(f"{site_server}{rel}/")
+    wait_state(page, name, "live", timeout=LIVE_TIMEOUT_MS)
+
+
+# What each layer of a chart shows at this moment: its traces' uids and y values.
+LAYER_DATA = """(chart) => Array.from(chart.querySelectorAll('.sc-layer'))
+  .map((l) => JSON.parse(JSON.stringify((l.data || []).map((t) => [t.uid, t.y]))))"""
+
+# At the answer's draw (the observer of data-params runs right after the task that drew it): what the
+# layers show then, and the figure the chart was handed.
+RECORD_FIRST_TASK = """(name) => {
+  const el = document.querySelector(`[data-demo="${name}"]`);
+  const chart = el.querySelector('.sc-demo__chart');
+  el.__atDraw = [];
+  new MutationObserver(() => el.__atDraw.push({
+    layers: (%s)(chart),
+    figure: JSON.parse(JSON.stringify(chart.__scFigure.data.map((t, i) => [String(i), t.y]))),
+  })).observe(el, {attributes: true, attributeFilter: ['data-params']});
+}""" % LAYER_DATA
+
+
+def test_each_panel_is_an_instance_of_its_own_drawn_in_a_task_of_its_own(page, site_server, built_site):
+    name = multi_panel()
+    open_figure(page, site_server, built_site, name)
+    el = root(page, name).locator(".sc-demo__chart")
+    before = el.evaluate(LAYER_DATA)
+    # The first layer holds the legend's stand-ins; then one layer per panel.
+    assert len(before) == len(panels(name)) + 1
+    assert all(uid.startswith("legend-") for uid, _ in before[0])
+    page.evaluate(RECORD_FIRST_TASK, name)
+    step_width(page, name)
+    at_draw = page.evaluate(f"document.querySelector('[data-demo=\"{name}\"]').__atDraw")
+    assert at_draw, "no answer was drawn"
+    first = at_draw[0]
+    want = dict(map(tuple, first["figure"]))
+    # In the task that drew the answer's first layer, the last panel still shows the figure before.
+    assert first["layers"][-1] == before[-1]
+    assert any(want[uid] != y for uid, y in first["layers"][-1])
+    # Once every task has run, each panel shows the answer: each trace once, in its own panel.
+    done = page.evaluate(f"async (name) => {{ const c = document.querySelector(`[data-demo=\"${{name}}\"] .sc-demo__chart`);"
+                         f" while (c.hasAttribute('data-drawing')) await new Promise(r => setTimeout(r, 5));"
+                         f" return ({LAYER_DATA})(c); }}", name)
+    final = page.evaluate(f"document.querySelector('[data-demo=\"{name}\"]').__atDraw.at(-1).figure")
+    shown = [pair for layer in done[1:] for pair in layer]
+    assert sorted(uid for uid, _ in shown) == sorted(uid for uid, _ in final)
+    assert dict(map(tuple, shown)) == dict(map(tuple, final))
+    assert_matches_native(page, name)
+
+
+def test_the_pointer_reaches_every_panel_through_the_layers_above_it(page, site_server, built_site):
+    name = multi_panel()
+    open_figure(page, site_server, built_site, name)
+    layers = root(page, name).locator(".sc-layer")
+    root(page, name).scroll_into_view_if_needed()
+    for i in range(1, layers.count()):
+        point = layers.nth(i).locator(".scatterlayer .point").first
+        box = point.bounding_box()
+        assert box, f"panel {i} shows no marker to hover"
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_function("el => el.querySelectorAll('.hoverlayer .hovertext').length > 0",
+                               arg=layers.nth(i).element_handle(), timeout=5_000)
+        page.mouse.move(0, 0)
+
+
+VISIBLE = """(chart) => Array.from(chart.querySelectorAll('.sc-layer')).slice(1)
+  .flatMap((l) => l._fullData.map((t) => [Number(t.uid), t.visible]))
+  .sort((a, b) => a[0] - b[0]).map(([, v]) => v)"""
+
+
+def test_a_legend_click_hides_its_traces_in_every_panel_and_the_next_answer_keeps_them_hidden(
+        page, site_server, built_site):
+    name = multi_panel(legend_elsewhere=True)
+    open_figure(page, site_server, built_site, name)
+    el = root(page, name).locator(".sc-demo__chart")
+
+    def traces():
+        return el.evaluate("""c => c.__scFigure.data.map((t) => ({xaxis: t.xaxis || 'x', legendgroup: t.legendgroup,
+                                                                    showlegend: t.showlegend}))""")
+
+    def group(data, i):
+        key = data[i]["legendgroup"]
+        return {j for j, t in enumerate(data) if (key and t["legendgroup"] == key) or j == i}
+
+    def hidden():
+        page.wait_for_function("c => !c.hasAttribute('data-drawing')", arg=el.element_handle())
+        return {i for i, v in enumerate(el.evaluate(VISIBLE)) if v == "legendonly"}
+
+    data = traces()
+    entries = [i for i, t in enumerate(data) if t["showlegend"] is not False]
+    assert data[entries[-1]]["xaxis"] != "x"  # an entry of another panel than the first
+    items = el.locator(".sc-layer").first.locator(".legend .traces")
+    assert items.count() == len(entries)
+    items.nth(0).click()
+    page.wait_for_function(f"c => ({VISIBLE})(c).some(v => v === 'legendonly')", arg=el.element_handle())
+    assert hidden() == group(data, entries[0])
+    # The stand-in in the legend is greyed as Plotly greys a hidden trace.
+    assert items.nth(0).evaluate("e => Number(getComputedStyle(e).opacity)") < 1
+
+    # The next answer (another width: other traces, other indices) keeps that entry hidden.
+    step_width(page, name)
+    data = traces()
+    entries = [i for i, t in enumerate(data) if t["showlegend"] is not False]
+    assert hidden() == group(data, entries[0])
+
+    # A double click on the entry of the other panel shows it alone; a second one shows all again.
+    last = entries[-1]
+    items.nth(len(entries) - 1).dblclick()
+    page.wait_for_function(f"c => ({VISIBLE})(c).filter(v => v === true).length === {len(group(data, last))}",
+                           arg=el.element_handle())
+    assert hidden() == set(range(len(data))) - group(data, last)
+    items.nth(len(entries) - 1).dblclick()
+    page.wait_for_function(f"c => ({VISIBLE})(c).every(v => v === true)", arg=el.element_handle())
+
+
+def test_the_mode_bar_downloads_the_whole_figure(page, site_server, built_site):
+    name = multi_panel()
+    open_figure(page, site_server, built_site, name)
+    el = root(page, name).locator(".sc-demo__chart")
+    el.hover()
+    button = el.locator('.modebar-btn[data-title="Download plot as a png"]')
+    assert button.count() == 1  # one mode bar for the chart, not one per panel
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == f"{name}.png"
+    png = open(download.path(), "rb").read()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    size = el.locator(".sc-layer").first.evaluate("l => [l._fullLayout.width, l._fullLayout.height]")
+    assert [width, height] == size
+    assert len(chart(page, name)["data"]) == len(sc.run_figure(name, sc.defaults(name))["figure"]["data"])
