@@ -75,7 +75,8 @@ def wait_params(page, name: str, pname: str, value: Any, nth: int = 0, timeout: 
     page.wait_for_function(
         """([name, nth, pname, value]) => {
              const el = document.querySelectorAll(`[data-demo="${name}"]`)[nth];
-             return el && JSON.parse(el.dataset.params)[pname] === value && !el.classList.contains('sc-demo--busy');
+             return el && JSON.parse(el.dataset.params)[pname] === value && !el.classList.contains('sc-demo--busy')
+                    && !el.querySelector('.sc-demo__chart').hasAttribute('data-drawing');
            }""",
         arg=[name, nth, pname, value], timeout=timeout)
 

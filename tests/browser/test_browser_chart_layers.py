@@ -49,16 +49,22 @@ def open_figure(page, site_server: str, built_site, name: str) -> None:
 LAYER_DATA = """(chart) => Array.from(chart.querySelectorAll('.sc-layer'))
   .map((l) => JSON.parse(JSON.stringify((l.data || []).map((t) => [t.uid, t.y]))))"""
 
-# At the answer's draw (the observer of data-params runs right after the task that drew it): what the
-# layers show then, and the figure the chart was handed.
-RECORD_FIRST_TASK = """(name) => {
+# The figure each answer hands the chart, as the observer of data-params sees it, and, right after
+# each layer's draw (a timer queued by Plotly's afterplot event runs once that task is over, before any
+# task queued after it), what the next layer shows then: what a panel drawn in the same task as the
+# layer before it would already show anew.
+RECORD_TASKS = """(name) => {
   const el = document.querySelector(`[data-demo="${name}"]`);
   const chart = el.querySelector('.sc-demo__chart');
-  el.__atDraw = [];
-  new MutationObserver(() => el.__atDraw.push({
-    layers: (%s)(chart),
-    figure: JSON.parse(JSON.stringify(chart.__scFigure.data.map((t, i) => [String(i), t.y]))),
-  })).observe(el, {attributes: true, attributeFilter: ['data-params']});
+  const layers = Array.from(chart.querySelectorAll('.sc-layer'));
+  el.__figures = [];
+  el.__afterLayer = [];
+  new MutationObserver(() => el.__figures.push(
+    JSON.parse(JSON.stringify(chart.__scFigure.data.map((t, i) => [String(i), t.y])))
+  )).observe(el, {attributes: true, attributeFilter: ['data-params']});
+  layers.forEach((layer, k) => layer.on('plotly_afterplot', () => setTimeout(() => el.__afterLayer.push({
+    k, next: k + 1 < layers.length ? (%s)(chart)[k + 1] : null,
+  }), 0)));
 }""" % LAYER_DATA
 
 
@@ -70,23 +76,27 @@ def test_each_panel_is_an_instance_of_its_own_drawn_in_a_task_of_its_own(page, s
     # The first layer holds the legend's stand-ins; then one layer per panel.
     assert len(before) == len(panels(name)) + 1
     assert all(uid.startswith("legend-") for uid, _ in before[0])
-    page.evaluate(RECORD_FIRST_TASK, name)
+    page.evaluate(RECORD_TASKS, name)
     step_width(page, name)
-    at_draw = page.evaluate(f"document.querySelector('[data-demo=\"{name}\"]').__atDraw")
-    assert at_draw, "no answer was drawn"
-    first = at_draw[0]
-    want = dict(map(tuple, first["figure"]))
-    # In the task that drew the answer's first layer, the last panel still shows the figure before.
-    assert first["layers"][-1] == before[-1]
-    assert any(want[uid] != y for uid, y in first["layers"][-1])
-    # Once every task has run, each panel shows the answer: each trace once, in its own panel.
     done = page.evaluate(f"async (name) => {{ const c = document.querySelector(`[data-demo=\"${{name}}\"] .sc-demo__chart`);"
                          f" while (c.hasAttribute('data-drawing')) await new Promise(r => setTimeout(r, 5));"
-                         f" return ({LAYER_DATA})(c); }}", name)
-    final = page.evaluate(f"document.querySelector('[data-demo=\"{name}\"]').__atDraw.at(-1).figure")
+                         f" await new Promise(r => setTimeout(r, 50)); return ({LAYER_DATA})(c); }}", name)
+    figures = page.evaluate(f"document.querySelector('[data-demo=\"{name}\"]').__figures")
+    after_layer = page.evaluate(f"document.querySelector('[data-demo=\"{name}\"]').__afterLayer")
+    assert len(figures) == 1, "one answer was expected for one notch"
+    final = dict(map(tuple, figures[0]))
+    # Every panel changes with the width, so a panel drawn with the layer before it would show it.
+    for k in range(1, len(before)):
+        assert any(final[uid] != y for uid, y in before[k]), f"panel {k} shows the same at both widths"
+    # Right after each layer's task, the next layer still shows the figure before.
+    for k in range(len(before) - 1):
+        first = next((a for a in after_layer if a["k"] == k), None)
+        assert first, f"layer {k} was not drawn"
+        assert first["next"] == before[k + 1], f"layer {k + 1} was drawn in the task of layer {k}"
+    # Once every task has run, each panel shows the answer: each trace once, in its own panel.
     shown = [pair for layer in done[1:] for pair in layer]
-    assert sorted(uid for uid, _ in shown) == sorted(uid for uid, _ in final)
-    assert dict(map(tuple, shown)) == dict(map(tuple, final))
+    assert sorted(uid for uid, _ in shown) == sorted(final)
+    assert dict(map(tuple, shown)) == final
     assert_matches_native(page, name)
 
 

@@ -28,6 +28,9 @@ GEOMETRY = """() => Array.from(document.querySelectorAll('[data-demo] .sc-demo__
 
 
 def _geometry(page) -> list[dict]:
+    # Every chart has drawn all its layers (one Plotly instance per panel, a task each).
+    page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-demo] .sc-demo__chart'))
+        .every((c) => Number(c.dataset.renders || 0) > 0 && !c.hasAttribute('data-drawing'))""")
     sheet = page.evaluate("""() => { const s = document.getElementById('plotly.js-style-global');
                                      return s && s.isConnected ? s.sheet.cssRules.length : 0; }""")
     assert sheet > 0, "Plotly's positioning stylesheet is gone from the page"
