@@ -33,15 +33,25 @@ export function legendKey(trace, index) {
   return trace.legendgroup ? `group:${trace.legendgroup}` : `trace:${index}`;
 }
 
+// The keys of the figure's legend entries.
+export function legendKeys(data) {
+  return data.map((t, i) => (t.showlegend === false ? null : legendKey(t, i))).filter((k) => k);
+}
+
 function withVisibility(trace, index, hidden) {
   return hidden.has(legendKey(trace, index)) ? Object.assign({}, trace, { visible: "legendonly" }) : trace;
+}
+
+// The figure's traces with those the reader hid in the legend marked so.
+export function withHidden(data, hidden) {
+  return data.map((t, i) => withVisibility(t, i, hidden));
 }
 
 export function layers(figure, hidden = new Set()) {
   const { data, layout } = figure;
   const names = panels(figure);
   if (names.length < 2) {
-    return [{ data: data.map((t, i) => withVisibility(t, i, hidden)), layout }];
+    return [{ data: withHidden(data, hidden), layout }];
   }
   const shared = {};
   for (const [key, value] of Object.entries(layout)) {

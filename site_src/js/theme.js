@@ -6,7 +6,7 @@
  */
 
 import { quietChart } from "./a11y.js";
-import { layers, legendKey } from "./chart-layers.js";
+import { layers, legendKey, legendKeys, withHidden } from "./chart-layers.js";
 
 const NARROW = "(max-width: 600px)";
 const TOUCH = "(hover: none)"; // a tap would open the mode bar over the title: touch screens go without
@@ -125,19 +125,18 @@ function followLegend(chart, first) {
     const index = Number(uid.replace("legend-", ""));
     return legendKey(chart.__scFigure.data[index], index);
   };
-  const keys = () => new Set(chart.__scFigure.data.map((t, i) => (t.showlegend === false ? null : legendKey(t, i)))
-    .filter((k) => k));
+  const layered = () => chart.querySelectorAll(".sc-layer").length > 1;
   first.on("plotly_legendclick", (ev) => {
-    if (chart.__scLayers < 2) return true;
+    if (!layered()) return true;
     const key = keyOf(ev);
     if (!chart.__scHidden.delete(key)) chart.__scHidden.add(key);
     draw(chart, chart.__scFigure);
     return false;
   });
   first.on("plotly_legenddoubleclick", (ev) => {
-    if (chart.__scLayers < 2) return true;
+    if (!layered()) return true;
     const key = keyOf(ev);
-    const others = [...keys()].filter((k) => k !== key);
+    const others = legendKeys(chart.__scFigure.data).filter((k) => k !== key);
     const isolated = others.every((k) => chart.__scHidden.has(k)) && !chart.__scHidden.has(key);
     chart.__scHidden = new Set(isolated ? [] : others);
     draw(chart, chart.__scFigure);
@@ -145,8 +144,8 @@ function followLegend(chart, first) {
   });
 }
 
-// The whole figure as one picture, for the mode bar's download button of a layered chart. One button
-// per chart: Plotly.react compares configs by value, and a new one would make it draw anew.
+// The whole figure as one picture (what the reader hid in the legend left out), for the mode bar's
+// download button of a layered chart; made once per chart.
 function downloadButton(chart) {
   if (chart.__scDownload) return chart.__scDownload;
   chart.__scDownload = {
@@ -158,14 +157,15 @@ function downloadButton(chart) {
       const first = chart.querySelector(".sc-layer");
       const layout = Object.assign({}, f.layout, { width: first._fullLayout.width, height: first._fullLayout.height });
       const name = (chart.closest("[data-demo]") || {}).dataset?.demo || "figure";
-      return window.Plotly.downloadImage({ data: f.data, layout }, { format: "png", filename: name });
+      return window.Plotly.downloadImage({ data: withHidden(f.data, chart.__scHidden), layout },
+                                         { format: "png", filename: name });
     },
   };
   return chart.__scDownload;
 }
 
-function layerConfig(chart, index, count) {
-  const config = plotConfig();
+function layerConfig(chart, index, count, base) {
+  const config = Object.assign({}, base);
   if (count < 2) return config;
   if (index > 0) return Object.assign(config, { displayModeBar: false });
   // Zoom and pan buttons would act on the first panel only; a drag or a double click on any panel
@@ -185,7 +185,7 @@ export function draw(chart, figure) {
   chart.__scToken = token;
   const parts = layers(themed(figure), chart.__scHidden);
   const elements = layerElements(chart, parts.length);
-  chart.__scLayers = parts.length;
+  const config = plotConfig();
   chart.dataset.drawing = "";
   let done = nextTask();
   let spent = 0;
@@ -193,7 +193,7 @@ export function draw(chart, figure) {
     done = done.then(() => {
       if (chart.__scToken !== token) return null;
       const t0 = performance.now();
-      return window.Plotly.react(elements[i], part.data, part.layout, layerConfig(chart, i, parts.length))
+      return window.Plotly.react(elements[i], part.data, part.layout, layerConfig(chart, i, parts.length, config))
         .then(() => {
           spent += performance.now() - t0;
           quietChart(elements[i]);
