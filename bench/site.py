@@ -85,13 +85,13 @@ async ([index, name, value, key]) => {
     const check = () => {
       const renders = Number(chart.dataset.renders || 0);
       if (first === null && renders > before) first = performance.now();
-      if (!marked && (renders > before || root.classList.contains("sc-demo--busy"))) {
+      if (!marked && (renders > before || root.getAttribute("aria-busy") === "true")) {
         marked = true;
         requestAnimationFrame(() => { ack = performance.now(); });
       }
       const shown = root.dataset.params ? JSON.parse(root.dataset.params)[key] : undefined;
       const failed = message && !message.hidden && message.dataset.kind === "error";
-      return failed || (!root.classList.contains("sc-demo--busy") && renders > before && String(shown) === String(root.__want));
+      return failed || (root.getAttribute("aria-busy") !== "true" && renders > before && String(shown) === String(root.__want));
     };
     root.__want = String(key === name ? (input.dataset.value || value) : value);
     if (check()) return resolve();

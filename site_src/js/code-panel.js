@@ -162,14 +162,14 @@ class CodePanel {
     this.runButton.disabled = true;
     this.stopButton.disabled = false;
     this.setStatus("Running your code…");
-    this.root.classList.add("sc-demo--busy");
+    this.root.setAttribute("aria-busy", "true");
     runSource(this, Object.assign({}, this.demo.params));
   }
 
   finish() {
     this.runButton.disabled = false;
     this.stopButton.disabled = true;
-    this.root.classList.remove("sc-demo--busy");
+    this.root.setAttribute("aria-busy", "false");
   }
 
   onAnswer(msg) {

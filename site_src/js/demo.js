@@ -152,7 +152,7 @@ export class Demo {
   setDisabled(on) {
     for (const p of this.controlled) this.controls[p.name].setDisabled(on, this.messageEl.id);
     this.resetEl.disabled = on;
-    this.root.classList.toggle("sc-demo--off", on);
+    this.root.toggleAttribute("data-off", on);
   }
 
   onReady(sent) {
@@ -260,7 +260,7 @@ export class Demo {
   // that wait cannot acknowledge by its redraw within a tenth of a second: it is marked at once.
   awaitAnswer() {
     // Still busy with an older request: its pending widths are no longer what is being computed.
-    if (this.root.classList.contains("sc-demo--busy")) this.busyEl.textContent = "computing…";
+    if (this.root.getAttribute("aria-busy") === "true") this.busyEl.textContent = "computing…";
     if (this.drawMs > runtime.ackDelayMs) {
       this.setBusy(true);
       return;
@@ -272,14 +272,15 @@ export class Demo {
   setBusy(on, stale = on) {
     clearTimeout(this.ackTimer);
     this.ackTimer = 0;
-    // Only real changes: a class or attribute written with its own value still restyles the figure.
-    const classes = this.root.classList;
-    if (classes.contains("sc-demo--busy") !== on) {
-      classes.toggle("sc-demo--busy", on);
-      this.root.setAttribute("aria-busy", on ? "true" : "false");
+    // Attributes, not classes, and only real changes: a class change restyles the whole figure, its
+    // charts included (Material's table:not([class]) rules watch every element's class), and an
+    // attribute written with its own value still restyles what reads it.
+    const root = this.root;
+    if ((root.getAttribute("aria-busy") === "true") !== on) {
+      root.setAttribute("aria-busy", on ? "true" : "false");
       if (on) this.busyEl.textContent = "computing…";
     }
-    if (classes.contains("sc-demo--stale") !== stale) classes.toggle("sc-demo--stale", stale);
+    if (root.hasAttribute("data-stale") !== stale) root.toggleAttribute("data-stale", stale);
   }
 
   // The widths a partial answer still waits for, as the package lists them.

@@ -12,11 +12,11 @@
  * after the parameter; its chart is the .js-plotly-plot inside it, whose data-renders counts finished
  * draws; data-params on the root holds the parameters of the figure shown and data-pending (a JSON
  * list) the widths the newest answer still waits for (a partial answer whose figure is already on
- * screen changes only data-pending); the root has class sc-demo--busy and aria-busy="true" from its
+ * screen changes only data-pending); the root has aria-busy="true" from its
  * first partial answer, or from `ackDelayMs` after the input if no answer came by then, until the
- * final answer to its newest request, and class sc-demo--stale (its chart dimmed) from that moment
- * until the first answer to it (an input answered within `ackDelayMs` marks neither); it has class
- * sc-demo--off while its controls are off (live figures unavailable), the reason in its
+ * final answer to its newest request, and attribute data-stale (its chart dimmed) from that moment
+ * until the first answer to it (an input answered within `ackDelayMs` marks neither); it has attribute
+ * data-off while its controls are off (live figures unavailable), the reason in its
  * .sc-demo__message. window.__spectralRuntime exposes `status` (idle | loading | ready | failed),
  * `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
  * `stallMs` (the silence that counts as a dead worker; writable), `ackDelayMs` (writable),

@@ -75,7 +75,7 @@ def wait_params(page, name: str, pname: str, value: Any, nth: int = 0, timeout: 
     page.wait_for_function(
         """([name, nth, pname, value]) => {
              const el = document.querySelectorAll(`[data-demo="${name}"]`)[nth];
-             return el && JSON.parse(el.dataset.params)[pname] === value && !el.classList.contains('sc-demo--busy')
+             return el && JSON.parse(el.dataset.params)[pname] === value && el.getAttribute('aria-busy') !== 'true'
                     && !el.querySelector('.sc-demo__chart').hasAttribute('data-drawing');
            }""",
         arg=[name, nth, pname, value], timeout=timeout)
@@ -128,7 +128,7 @@ RECORD_DRAWS = """([name, nth]) => {
   el.__draws = [];
   new MutationObserver(() => el.__draws.push({
     params: JSON.parse(el.dataset.params), pending: JSON.parse(el.dataset.pending),
-    busy: el.classList.contains('sc-demo--busy') && el.getAttribute('aria-busy') === 'true',
+    busy: el.getAttribute('aria-busy') === 'true',
     busyText: busy.textContent,
     data: JSON.parse(JSON.stringify(chart.__scFigure.data)),
     title: JSON.parse(JSON.stringify(chart.__scFigure.layout.title)),

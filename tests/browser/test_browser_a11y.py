@@ -91,7 +91,7 @@ def move_a_control(page) -> str:
     page.keyboard.press("ArrowRight" if at_min else "ArrowLeft")
     page.wait_for_function(
         """([name, pname, before]) => { const el = document.querySelector(`[data-demo="${name}"]`);
-             return JSON.parse(el.dataset.params)[pname] !== before && !el.classList.contains('sc-demo--busy')
+             return JSON.parse(el.dataset.params)[pname] !== before && el.getAttribute('aria-busy') !== 'true'
                     && el.querySelector('.sc-demo__announce').textContent.length > 0; }""",
         arg=[name, pname, before[pname]], timeout=120_000)
     return name

@@ -39,7 +39,7 @@ def _respond(page, i: int) -> tuple[str, dict]:
     page.wait_for_function(
         """([i, name, old]) => { const el = document.querySelectorAll('[data-demo]')[i];
              return JSON.parse(el.dataset.params)[name] !== old && el.dataset.state === 'live'
-                    && !el.classList.contains('sc-demo--busy'); }""",
+                    && el.getAttribute('aria-busy') !== 'true'; }""",
         arg=[i, name, before["params"][name]], timeout=LIVE_TIMEOUT_MS)
     after = page.evaluate(READ_DEMO, i)
     assert after["data"] != before["data"], f"{before['name']}: the chart did not change when {name} moved"

@@ -250,15 +250,15 @@ def test_moving_the_width_down_after_up_is_answered_from_the_cache(page, site_se
         __spectralRuntime.ackDelayMs = 60000;
         const el = document.querySelector(`[data-demo="${name}"]`);
         el.__marks = [];
-        new MutationObserver(() => el.__marks.push(`${el.className} aria-busy=${el.getAttribute('aria-busy')}`))
-          .observe(el, {attributes: true, attributeFilter: ['class', 'aria-busy']}); }""", name)
+        new MutationObserver(() => el.__marks.push(`stale=${el.hasAttribute('data-stale')} aria-busy=${el.getAttribute('aria-busy')}`))
+          .observe(el, {attributes: true, attributeFilter: ['data-stale', 'aria-busy']}); }""", name)
     root(page, name).locator('input[name="width"]').focus()
     page.keyboard.press("ArrowLeft")
     wait_params(page, name, "width", start)
     # One answer, complete at once: no width left to compute.
     assert [(d["params"]["width"], d["pending"]) for d in draws(page, name)] == [(start, [])]
     marks = page.evaluate(f"""document.querySelector('[data-demo="{name}"]').__marks""")
-    assert not any("sc-demo--busy" in m or "sc-demo--stale" in m or "aria-busy=true" in m for m in marks), marks
+    assert not any("stale=true" in m or "aria-busy=true" in m for m in marks), marks
     assert root(page, name).get_attribute("data-pending") == "[]"
     assert_matches_native(page, name)
 
@@ -522,14 +522,14 @@ def test_a_figure_is_dimmed_from_the_input_until_the_first_answer(page, site_ser
         const el = document.querySelector(`[data-demo="${name}"]`);
         const seen = [];
         const watch = new MutationObserver(() => {
-          seen.push([el.classList.contains('sc-demo--stale'), el.classList.contains('sc-demo--busy'),
+          seen.push([el.hasAttribute('data-stale'), el.getAttribute('aria-busy') === 'true',
                      el.getAttribute('aria-busy'), JSON.parse(el.dataset.params)[param] === value]);
           if (seen.at(-1)[3]) { watch.disconnect(); resolve(seen); }
         });
-        watch.observe(el, {attributes: true, attributeFilter: ['class', 'aria-busy', 'data-params']});
+        watch.observe(el, {attributes: true, attributeFilter: ['data-stale', 'aria-busy', 'data-params']});
         __spectralRuntime.run(el, {[param]: value});
-        seen.push(['in the input task', el.classList.contains('sc-demo--stale'),
-                   el.classList.contains('sc-demo--busy'), el.getAttribute('aria-busy')]); })""",
+        seen.push(['in the input task', el.hasAttribute('data-stale'),
+                   el.getAttribute('aria-busy') === 'true', el.getAttribute('aria-busy')]); })""",
                           [name, p.name, value])
     assert ["in the input task", True, True, "true"] in marks, marks
     # Dimmed and busy before the answer was drawn, neither once it was.

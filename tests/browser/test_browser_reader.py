@@ -42,7 +42,7 @@ def _query(page) -> dict[str, list[str]]:
 
 
 def _busy(page) -> list[str]:
-    return page.evaluate("Array.from(document.querySelectorAll('.sc-demo--busy')).map(e => e.dataset.demo)")
+    return page.evaluate("Array.from(document.querySelectorAll('.sc-demo[aria-busy=true]')).map(e => e.dataset.demo)")
 
 
 def test_a_terminated_worker_is_noticed_replaced_and_the_figure_answers(page, site_server):
@@ -84,7 +84,7 @@ def test_a_request_in_flight_when_the_worker_dies_is_sent_again(page, site_serve
         __spectralRuntime.run(el, {width});
         __spectralRuntime.worker.terminate(); }""", [name, smallest])
     # No answer can come, so the figure is marked busy once the input has waited ackDelayMs.
-    page.wait_for_function("(name) => document.querySelector(`[data-demo=\"${name}\"]`).classList.contains('sc-demo--busy')",
+    page.wait_for_function("(name) => document.querySelector(`[data-demo=\"${name}\"]`).getAttribute('aria-busy') === 'true'",
                            arg=name)
     wait_params(page, name, "width", smallest, timeout=LIVE_TIMEOUT_MS)
     assert page.evaluate("__spectralRuntime.restarts") == 1
