@@ -96,7 +96,7 @@ async ([index, name, value, key]) => {
     root.__want = String(key === name ? (input.dataset.value || value) : value);
     if (check()) return resolve();
     const obs = new MutationObserver(() => { if (check()) { obs.disconnect(); resolve(); } });
-    obs.observe(root, {attributes: true, subtree: true, attributeFilter: ["data-renders", "class", "data-params", "hidden"]});
+    obs.observe(root, {attributes: true, subtree: true, attributeFilter: ["data-renders", "aria-busy", "data-params", "hidden"]});
   });
   const t1 = performance.now();
   if (ack === null) await new Promise((r) => requestAnimationFrame(() => { ack = performance.now(); r(); }));

@@ -173,6 +173,21 @@ function layerConfig(chart, index, count, base) {
   return Object.assign(config, { modeBarButtons: [[downloadButton(chart)]] });
 }
 
+// Some values of a control give a figure's title another line, and the figure is that much taller.
+// The chart keeps the tallest height it has had at this screen size, so that switching back and forth
+// does not move the rest of the page: a shift repainted the whole page, 40-50 ms of main thread per
+// switch on a long page here, and moved what the reader was looking at.
+function keepTallest(chart, height) {
+  if (!(height > 0)) return; // a figure without a height of its own follows Plotly's default
+  const size = window.matchMedia(NARROW).matches ? "narrow" : "wide";
+  const kept = chart.__scTallest;
+  const tallest = kept && kept.size === size ? Math.max(kept.height, height) : height;
+  if (!kept || kept.size !== size || kept.height !== tallest) {
+    chart.__scTallest = { size, height: tallest };
+    chart.style.minHeight = `${tallest}px`;
+  }
+}
+
 // Draws `figure` into `chart`, one layer per panel, each in a task of its own, the first one too: the
 // caller's task (an animation frame, for an answer) is followed by the page's style and layout, and a
 // layer drawn in it made that task 50–90 ms long. A newer draw of the same chart stops an older one
@@ -184,6 +199,7 @@ export function draw(chart, figure) {
   const token = (chart.__scToken || 0) + 1;
   chart.__scToken = token;
   const parts = layers(themed(figure), chart.__scHidden);
+  keepTallest(chart, parts[0].layout.height);
   const elements = layerElements(chart, parts.length);
   const config = plotConfig();
   chart.dataset.drawing = "";

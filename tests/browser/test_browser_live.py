@@ -537,3 +537,44 @@ def test_a_figure_is_dimmed_from_the_input_until_the_first_answer(page, site_ser
     assert marks[-1] == [False, False, "false", True], marks
     page.wait_for_function(f"() => ({chart_opacity})() === '1'")
 
+
+
+def _taller_choice() -> tuple[str, str, str, str]:
+    """(experiment, choice parameter, its default, another value) of a linear-algebra figure whose
+    figure is taller at that other value (its title takes another line), found natively."""
+    from spectral_condition.registry import run_figure
+    for name in sc.names():
+        if web.get(name).cost != "norm":
+            continue
+        defaults = sc.defaults(name)
+        for p in web.get(name).params:
+            if p.kind != "choice":
+                continue
+            height = {c: run_figure(name, {**defaults, p.name: c}, live=True)["figure"]["layout"]["height"]
+                      for c in p.choices}
+            taller = [c for c in p.choices if height[c] > height[p.default]]
+            if taller:
+                return name, p.name, p.default, taller[0]
+    pytest.fail("no linear-algebra figure changes its height with a choice: nothing to test")
+
+
+def test_switching_a_choice_back_and_forth_does_not_move_the_rest_of_the_page(page, site_server):
+    """A value that gives the figure's title another line makes its chart taller; switching back keeps
+    that height, so the text below the figure stays where the reader is looking (a shift also
+    repainted the whole page on every switch)."""
+    name, pname, default, taller = _taller_choice()
+    page.goto(site_server + "demos/")
+    wait_state(page, name, "live")
+    below = """(el) => { const next = el.nextElementSibling; const chart = el.querySelector('.sc-demo__chart');
+                         return [chart.getBoundingClientRect().height,
+                                 next.getBoundingClientRect().top - el.getBoundingClientRect().top]; }"""
+    first = root(page, name).evaluate(below)
+    seen = []
+    for value in (taller, default, taller, default):
+        # As a reader does: a click on the segment, whose typeset label lies over the radio button.
+        root(page, name).locator(f'label:has(> [name="{pname}"][value="{value}"])').click()
+        wait_params(page, name, pname, value)
+        seen.append(root(page, name).evaluate(below))
+    assert seen[0][0] > first[0], f"the chart did not grow for {pname} = {taller}: {first} then {seen[0]}"
+    assert all(s == seen[0] for s in seen), f"{name}: chart height and the next element moved: {first}, {seen}"
+    assert_matches_native(page, name)
