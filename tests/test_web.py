@@ -87,3 +87,11 @@ def test_the_browser_gets_the_package_without_its_native_only_modules():
             "print(json.loads(web.handle(json.dumps({'demo': 'ellipse', 'params': sc.defaults('ellipse')})))['ok'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "True", out.stderr
+
+
+def test_warming_up_answers_its_request_and_changes_no_later_answer():
+    # Both a figure that keeps its widths and the warm-up figure itself, answered before and after.
+    name = next(n for n in sc.names() if get(n).sweep and get(n).cost == "norm")
+    before = [_ask(name), _ask(web.WARM_UP, a11=1.5)]
+    assert web.warm() is True
+    assert [_ask(name), _ask(web.WARM_UP, a11=1.5)] == before

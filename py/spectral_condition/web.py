@@ -31,7 +31,7 @@ from .registry import figure, result_of
 from .schema import validate_params
 
 __all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files", "run_source",
-           "precompute", "preload"]
+           "precompute", "preload", "warm"]
 
 # Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
 # notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
@@ -212,6 +212,22 @@ def precompute(figures: list[tuple[str, dict[str, Any]]]) -> str:
 def preload(text: str) -> int:
     """Start with the points :func:`precompute` wrote; returns how many."""
     return sweeps.preload(json.loads(text))
+
+
+# A figure that computes next to nothing (a 2×2 matrix) and still takes every step an answer takes.
+WARM_UP = "ellipse"
+
+
+def warm() -> bool:
+    """Answer one small request and drop it; True if it was answered.
+
+    In a fresh Pyodide the first answer takes two to three times as long as the next ones (code run
+    for the first time: the figure's layout and words, its exports, the JSON), and the worker runs
+    this once it is ready so that the reader's first input does not pay for it. Nothing it computes
+    changes a later answer.
+    """
+    params = {p.name: p.default for p in get(WARM_UP).params}
+    return bool(json.loads(handle(json.dumps({"demo": WARM_UP, "params": params})))["ok"])
 
 
 def schemas_json() -> str:

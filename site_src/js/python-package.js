@@ -32,6 +32,8 @@ export function installBytecode(pyodide, archive) {
 //     destroy() frees the Python object (call it once the stream is done or abandoned).
 //   forget() -> drops every computed width (benchmarks time whole sweeps with it).
 //   preload(text) -> how many widths: holds the points the site's build computed (web.preload).
+//   warm() -> answers one small request and drops it, so that the first real one is not slowed by
+//     code running for the first time (web.warm).
 // Requests and answers are plain objects.
 export function installPackage(pyodide, archive) {
   // site-packages is on sys.path from the start, so the package needs no path of its own.
@@ -46,6 +48,7 @@ export function installPackage(pyodide, archive) {
     ask: (request) => JSON.parse(web.handle(JSON.stringify(request))),
     forget: () => web.forget(),
     preload: (text) => web.preload(text),
+    warm: () => web.warm(),
     open(request) {
       const stream = web.Stream(JSON.stringify(request));
       return {

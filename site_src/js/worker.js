@@ -183,6 +183,18 @@ function yieldToMessages() {
   });
 }
 
+// Once the worker is ready and has nothing to answer: a first answer in a fresh runtime takes two to
+// three times as long as the next ones, and a throwaway one spares the reader's first input that.
+async function warm() {
+  await yieldToMessages();
+  if (!python || queue.size || streams.size) return;
+  try {
+    python.warm();
+  } catch (e) {
+    // Only a head start: a real request will meet the same failure and report it.
+  }
+}
+
 // No stream is held across an await: onmessage may abandon (destroy) any of them meanwhile.
 async function pump() {
   if (pumping) return;
@@ -211,7 +223,7 @@ self.onmessage = (event) => {
     postMessage({ type: "pong" });
   } else if (msg.type === "init") {
     init(msg).then(
-      () => pump(),
+      () => pump().then(warm),
       (e) => postMessage({ type: "fatal", message: e && e.message ? e.message : String(e) }),
     );
   } else {
