@@ -162,14 +162,15 @@ class CodePanel {
     this.runButton.disabled = true;
     this.stopButton.disabled = false;
     this.setStatus("Running your code…");
-    this.root.setAttribute("aria-busy", "true");
+    // Busy, not dimmed: the figure on screen stays the package's until the edited code answers.
+    this.demo.setBusy(true, false);
     runSource(this, Object.assign({}, this.demo.params));
   }
 
   finish() {
     this.runButton.disabled = false;
     this.stopButton.disabled = true;
-    this.root.setAttribute("aria-busy", "false");
+    this.demo.setBusy(false);
   }
 
   onAnswer(msg) {

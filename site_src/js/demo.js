@@ -272,9 +272,9 @@ export class Demo {
   setBusy(on, stale = on) {
     clearTimeout(this.ackTimer);
     this.ackTimer = 0;
-    // Attributes, not classes, and only real changes: a class change restyles the whole figure, its
-    // charts included (Material's table:not([class]) rules watch every element's class), and an
-    // attribute written with its own value still restyles what reads it.
+    // Attributes, not classes, and only real changes: in Chromium a class change on the root restyled
+    // the whole figure, its charts included (the trace blamed Material's table:not([class]) rules),
+    // and an attribute written with its own value still restyles what reads it.
     const root = this.root;
     if ((root.getAttribute("aria-busy") === "true") !== on) {
       root.setAttribute("aria-busy", on ? "true" : "false");
