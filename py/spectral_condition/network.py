@@ -30,7 +30,7 @@ from .parameterizations import LayerScaling, network_scalings, update_norms
 D_IN, D_OUT, BATCH = 8, 4, 8
 
 # Stream tags of np.random.default_rng([seed, n, tag]): one stream per use, never shared.
-WEIGHTS_STREAM, UNRELATED_STREAM = 1, 3
+WEIGHTS_STREAM, UNRELATED_STREAM, FRESH_OUTPUT_STREAM = 1, 3, 4
 
 
 def dims(width: int, depth: int = 3, d_in: int = D_IN, d_out: int = D_OUT) -> list[int]:
@@ -63,6 +63,21 @@ def normals(widths: list[int], seed: int) -> list[np.ndarray]:
 def draw_weights(parameterization: str, widths: list[int], seed: int) -> Iterator[np.ndarray]:
     """W_l = σ_l Z_l at initialization, one layer at a time (the same Z_l as :func:`normals`)."""
     return mlp.draw_weights(widths, network_scalings(parameterization, widths, 1.0), weights_rng(seed, widths))
+
+
+def fresh_layer_output(a: np.ndarray, n_out: int, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """h = a Wᵀ for a fresh W (n_out × n_in, i.i.d. N(0, σ²) entries, independent of a), drawn from its
+    exact law given the inputs a (B × n_in) without drawing W.
+
+    Column i of h is a w_i for row w_i of W, a Gaussian vector N(0, σ² a aᵀ), and the n_out rows are
+    independent. So h = σ G^½ Z, with G = a aᵀ and Z of B × n_out standard normals, has that law:
+    B·n_out draws instead of the n_out·n_in of W (at width 2048 and B = 8, 16 thousand instead of 4
+    million). G^½ is the symmetric square root, which is unique, so no eigenvector's sign (a choice
+    that differs between LAPACK builds) reaches the numbers, and a repeated example gives equal rows.
+    """
+    lam, q = np.linalg.eigh(a @ a.T)
+    root = (q * np.sqrt(np.clip(lam, 0.0, None))) @ q.T
+    return sigma * (root @ rng.standard_normal((a.shape[0], n_out)))
 
 
 def base_lr(parameterization: str, optimizer: str) -> float:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import mlp, network, norms, products, sweeps
+import numpy as np
+
+from .. import mlp, network, norms, sweeps
 from ..constants import NETWORK_SWEEP_START
 from ..fit import powers_of_two
 from ..params import SEED, parameterization, sweep_width
-from ..parameterizations import layer_kinds
+from ..parameterizations import layer_kinds, network_scalings
 from ..figure_layout import Panel, grid_layout
 from ..plot import (CHOSEN, PARAM_LABELS, chosen_width, figure, layer_legend, layer_traces,
                     log_axis, slope_label, width_axis)
@@ -44,7 +46,9 @@ def activation_rms(width: int, depth: int, parameterization: str, seed: int) -> 
 
     Entries of W_l are N(0, σ_l²) and independent of the layer input a_{l-1}, so each entry of
     h_l = W_l a_{l-1} is Gaussian with variance σ_l²‖a_{l-1}‖²: RMS(h_l) = σ_l ‖a_{l-1}‖ up to a
-    law-of-large-numbers error. With σ_l = 1/√n_{l-1} and ‖a_{l-1}‖ = Θ(√n_{l-1}) that is Θ(1), at
+    law-of-large-numbers error. Each h_l is drawn from exactly that law given a_{l-1}
+    (:func:`network.fresh_layer_output`), layer after layer, which is the law of the network's
+    pre-activations at init, without drawing the n × n matrices. With σ_l = 1/√n_{l-1} and ‖a_{l-1}‖ = Θ(√n_{l-1}) that is Θ(1), at
     every width: entries of size Θ(1), ‖h_l‖₂ = Θ(√n_l). μP and spectral start the readout smaller
     (σ_L ∝ 1/n), so RMS(h_L) ∝ n^{-1/2} at init, by design: the readout's update, which is Θ(1),
     must dominate it once training starts.
@@ -58,9 +62,11 @@ def activation_rms(width: int, depth: int, parameterization: str, seed: int) -> 
 
 def _activation_rms_point(n: int, depth: int, parameterization: str, seed: int) -> list[float]:
     x, _ = network.batch(seed)
+    widths = network.dims(n, depth)
+    rng = np.random.default_rng([seed, n, network.FRESH_OUTPUT_STREAM])
     rms, a = [], x
-    for w in network.draw_weights(parameterization, network.dims(n, depth), seed):
-        h = products.matmul_t(a, w)
+    for l, layer in enumerate(network_scalings(parameterization, widths, 1.0)):
+        h = network.fresh_layer_output(a, widths[l + 1], layer.std, rng)
         rms.append(norms.rms(h))
         a = mlp.phi(h, "relu")
     return rms

@@ -19,19 +19,23 @@ def _theory(p: str, quantity: str, optimizer: str = "sgd") -> list[float]:
 
 
 # Section 3: at init every entry of h_l averages n_{l-1} independent terms, so RMS(h_l) is concentrated
-# to ~1/√(B n_l); over seeds 0–2 the hidden slopes stay within ±0.03 of 0. 0.05 leaves room.
+# to ~1/√(B n_l). One seed's 64…2048 slope spreads by 0.018 and 0.030 (standard deviations over seeds
+# 0–99) for hidden layers 2 and 3 of depth 4, whose fluctuations compound, and by 0.010 for the input
+# layer; twelve seeds bring the worst to ±0.009, so 0.05 is over five standard deviations.
 @exponent_check("activation_rms_spectral_hidden", section=3, quantity="$\\operatorname{RMS}(h_l)$ at init",
                 setting="spectral, hidden layers of a depth-4 MLP (worst layer)", theory=0.0, tolerance=0.05)
 def _check_activation_rms_spectral_hidden() -> float:
-    slopes = layer_slopes("activation_rms", SEEDS3, "rms", parameterization="spectral", depth=4)
+    slopes = layer_slopes("activation_rms", SEEDS12, "rms", parameterization="spectral", depth=4)
     return worst(slopes[1:-1], [0.0] * (len(slopes) - 2))
 
 
-# The readout averages only B·d_out = 32 numbers per width; over seeds 0–2 its slope lands within ±0.04.
+# The readout averages only B·d_out = 32 numbers per width, correlated through the features they share:
+# one seed's slope spreads by 0.10 (standard deviation over seeds 0–99), twelve seeds' by 0.03, so
+# 0.08 is over two and a half.
 @exponent_check("activation_rms_mup_readout", section=3, quantity="$\\operatorname{RMS}(h_L)$ at init",
                 setting="μP readout ($\\sigma_L = 1/n$)", theory=-0.5, tolerance=0.08)
 def _check_activation_rms_mup_readout() -> float:
-    return layer_slopes("activation_rms", SEEDS3, "rms", parameterization="mup", depth=4)[-1]
+    return layer_slopes("activation_rms", SEEDS12, "rms", parameterization="mup", depth=4)[-1]
 
 
 # Section 5. Flat means |slope| ≤ 0.1 for every layer, the article's tolerance for the spectral
@@ -159,7 +163,7 @@ del _opt, _p, _drift
 # twelve under SP and NTP, ±0.1 on a training slope, and section 3's ±0.05 / ±0.08 for init RMS.
 
 def _init_rms_slopes(p: str) -> list[float]:
-    return layer_slopes("activation_rms", SEEDS3, "rms", parameterization=p, depth=4)
+    return layer_slopes("activation_rms", SEEDS12, "rms", parameterization=p, depth=4)
 
 
 @exponent_check("activation_rms_spectral_input", section=3, quantity="$\\operatorname{RMS}(h_1)$ at init",
