@@ -94,7 +94,6 @@ def test_moving_down_is_answered_without_a_step():
 
 
 @pytest.mark.parametrize("name,param,value", [("coord_check", "quantity", "dh"), ("update_sizes", "quantity", "dw"),
-                                              ("update_sizes", "quantity", "rel_spectral"),
                                               ("steepest_update_sizes", "quantity", "dh")])
 def test_a_control_that_only_chooses_what_to_show_computes_nothing(name, param, value):
     """The points hold every view; switching views is answered at once, as a fresh run would."""
@@ -107,6 +106,28 @@ def test_a_control_that_only_chooses_what_to_show_computes_nothing(name, param, 
     assert sweeps.stats()["misses"] == misses, f"switching {param} recomputed a width"
     sweeps.clear()
     assert answer["figure"] == sc.run_figure(name, {**sc.defaults(name), "width": 128, param: value})["figure"]
+
+
+def test_the_relative_spectral_view_trains_nothing_and_measures_each_init_once():
+    """‖ΔW_l‖_*/‖W_l‖_* divides by the init's norms, a point per width and seed of their own: switching
+    to it retrains no width, and a later change of steps or optimizer retrains without measuring the
+    init again. Each answer equals a fresh run."""
+    sweeps.clear()
+    web.handle(_request("update_sizes", width=128))
+    widths = sc.run("update_sizes", {**sc.defaults("update_sizes"), "width": 128})["data"]["widths"]
+    for change, new_points in (({"quantity": "rel_spectral"}, len(widths)),
+                               ({"quantity": "rel_spectral", "steps": 2}, len(widths)),
+                               ({"quantity": "rel_spectral", "optimizer": "adam"}, len(widths))):
+        misses = sweeps.stats()["misses"]
+        stream = web.Stream(_request("update_sizes", width=128, **change))
+        while stream.step():
+            pass
+        answer = json.loads(stream.answer())
+        assert answer["pending"] == []
+        assert sweeps.stats()["misses"] == misses + new_points, change
+        with sweeps.isolated():
+            fresh = sc.run_figure("update_sizes", {**sc.defaults("update_sizes"), "width": 128, **change})["figure"]
+        assert answer["figure"] == fresh
 
 
 def test_alignments_batch_recomputes_only_the_rank_b_points():

@@ -211,7 +211,7 @@ def _steepest_point(n: int, steps: int, parameterization: str, method: str, ns_s
         losses, h0, h1 = mlp.train_between(nw.weights, x, y, nw.optimizer, steps)
         if network.diverged(float(losses[-1]), float(losses[0])):
             return {q: [None] * len(nw.weights) for q in STEEPEST_QUANTITIES}
-        return _update_quantities(nw.weights, z, nw.scalings, h0, h1, {}, STEEPEST_QUANTITIES)
+        return _update_quantities(nw.weights, z, nw.scalings, h0, h1, STEEPEST_QUANTITIES)
 
 
 # -------------------------------------------------------------------------------- learning-rate transfer

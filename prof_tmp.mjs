@@ -1,0 +1,11 @@
+import { readFileSync } from "node:fs";
+import { loadPyodide } from "pyodide";
+import { installBytecode, runtimeOptions } from "./site_src/js/python-package.js";
+const code = readFileSync(process.argv[2], "utf-8");
+const indexURL = "/work/main/build/pyodide/";
+const py = await loadPyodide({ ...runtimeOptions(indexURL) });
+await py.loadPackage("numpy", { messageCallback: () => {} });
+installBytecode(py, new Uint8Array(readFileSync(indexURL + "numpy.pyc.zip")));
+py.FS.mkdir("/src"); py.FS.mount(py.FS.filesystems.NODEFS, { root: "/work/main/py" }, "/src");
+py.runPython("import sys; sys.path.insert(0, '/src')");
+py.runPython(code);
