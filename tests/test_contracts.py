@@ -216,7 +216,7 @@ def test_unit_scalings_draw_standard_normals():
     z = network.normals(network.dims(256), 0)
     assert np.std(z[1]) == pytest.approx(1.0, abs=0.01)
     widths = network.dims(256)
-    drawn = list(network.draw_weights("spectral", widths, 0))
+    drawn = network.init("spectral", "sgd", widths, z).weights
     for zl, wl, s in zip(z, drawn, network_scalings("spectral", widths, 1.0)):
         np.testing.assert_allclose(wl, s.std * zl, rtol=1e-15)
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Iterator
-
 import numpy as np
 
 from . import mlp
@@ -58,11 +56,6 @@ def normals(widths: list[int], seed: int) -> list[np.ndarray]:
     """Standard-normal Z_l for each layer; W_l = σ_l Z_l under every parameterization."""
     unit = [LayerScaling(1.0, 0.0)] * (len(widths) - 1)
     return mlp.init_weights(widths, unit, weights_rng(seed, widths))
-
-
-def draw_weights(parameterization: str, widths: list[int], seed: int) -> Iterator[np.ndarray]:
-    """W_l = σ_l Z_l at initialization, one layer at a time (the same Z_l as :func:`normals`)."""
-    return mlp.draw_weights(widths, network_scalings(parameterization, widths, 1.0), weights_rng(seed, widths))
 
 
 def fresh_layer_output(a: np.ndarray, n_out: int, sigma: float, rng: np.random.Generator) -> np.ndarray:

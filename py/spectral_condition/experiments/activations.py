@@ -46,12 +46,13 @@ def activation_rms(width: int, depth: int, parameterization: str, seed: int) -> 
 
     Entries of W_l are N(0, σ_l²) and independent of the layer input a_{l-1}, so each entry of
     h_l = W_l a_{l-1} is Gaussian with variance σ_l²‖a_{l-1}‖²: RMS(h_l) = σ_l ‖a_{l-1}‖ up to a
-    law-of-large-numbers error. Each h_l is drawn from exactly that law given a_{l-1}
-    (:func:`network.fresh_layer_output`), layer after layer, which is the law of the network's
-    pre-activations at init, without drawing the n × n matrices. With σ_l = 1/√n_{l-1} and ‖a_{l-1}‖ = Θ(√n_{l-1}) that is Θ(1), at
+    law-of-large-numbers error. With σ_l = 1/√n_{l-1} and ‖a_{l-1}‖ = Θ(√n_{l-1}) that is Θ(1), at
     every width: entries of size Θ(1), ‖h_l‖₂ = Θ(√n_l). μP and spectral start the readout smaller
     (σ_L ∝ 1/n), so RMS(h_L) ∝ n^{-1/2} at init, by design: the readout's update, which is Θ(1),
     must dominate it once training starts.
+
+    Each h_l is drawn from its exact law given a_{l-1} (:func:`network.fresh_layer_output`), layer
+    after layer: the law of a fresh network's pre-activations, without drawing the n × n matrices.
     """
     widths = powers_of_two(NETWORK_SWEEP_START, width)
     rms = sweeps.points(_activation_rms_point, widths, depth=depth, parameterization=parameterization, seed=seed)

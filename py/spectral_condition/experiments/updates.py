@@ -85,8 +85,8 @@ def _update_quantities(w: list[np.ndarray], z: list[np.ndarray], scal, h0, h1,
 def _init_spectral_norms(n: int, seed: int) -> list[float]:
     """‖Z_l‖_* of each layer's init normals at width n (‖W_l(0)‖_* = σ_l‖Z_l‖_* under every
     parameterization). Only the relative spectral update needs them, and the hidden n × n one is a
-    certified Krylov run of about 27 steps at width 1024, a quarter of a training point's time in the
-    browser: so they are computed when that quantity is shown, once per width and seed."""
+    certified Krylov run of about 27 steps at width 1024, a quarter of a training point's time under
+    Pyodide: so they are computed when that quantity is shown, once per width and seed."""
     return [norms.spectral_norm(zl, tol=NORM_TOL).value for zl in network.normals(network.dims(n), seed)]
 
 
