@@ -226,8 +226,7 @@ def warm() -> bool:
     this once it is ready so that the reader's first input does not pay for it. Nothing it computes
     changes a later answer.
     """
-    params = {p.name: p.default for p in get(WARM_UP).params}
-    return bool(json.loads(handle(json.dumps({"demo": WARM_UP, "params": params})))["ok"])
+    return bool(json.loads(handle(json.dumps({"demo": WARM_UP, "params": get(WARM_UP).defaults()})))["ok"])
 
 
 def schemas_json() -> str:
