@@ -234,15 +234,23 @@ class Guard:
         self.allowed: list[re.Pattern[str]] = []
         self.requests: list[str] = []
 
-    def route(self, route) -> None:
-        url = route.request.url
+    def _leaves(self, url: str) -> bool:
+        """Record a request; True (and a problem) when it leaves localhost."""
         self.requests.append(url)
         scheme = urlsplit(url).scheme
         if scheme in ("data", "blob") or urlsplit(url).hostname in LOCAL_HOSTS:
-            route.fallback()
-        else:
-            self.problems.append(f"request left localhost: {url}")
+            return False
+        self.problems.append(f"request left localhost: {url}")
+        return True
+
+    def route(self, route) -> None:
+        if self._leaves(route.request.url):
             route.abort()
+        else:
+            route.fallback()
+
+    def request(self, request) -> None:
+        self._leaves(request.url)
 
     def console(self, msg) -> None:
         if msg.type == "error":
@@ -254,12 +262,13 @@ class Guard:
         self.problems.append(f"page error: {error}")
 
 
-@pytest.fixture
-def page(browser, request):
-    """A fresh context and page; fails the test on remote requests and console/page errors."""
+def _guarded_page(browser, routed: bool):
     guard = Guard()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", guard.route)
+    if routed:
+        context.route("**/*", guard.route)
+    else:
+        context.on("request", guard.request)
     pg = context.new_page()
     pg.on("console", guard.console)
     pg.on("pageerror", guard.pageerror)
@@ -269,3 +278,17 @@ def page(browser, request):
     context.close()
     if guard.problems:
         pytest.fail("the page misbehaved:\n  " + "\n  ".join(guard.problems), pytrace=False)
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh context and page; fails the test on remote requests and console/page errors."""
+    yield from _guarded_page(browser, routed=True)
+
+
+@pytest.fixture
+def cached_page(browser):
+    """As ``page``, with the browser's HTTP cache at work: Playwright turns the cache off in a context
+    whose requests it routes, so here a remote request is only recorded (and fails the test), not
+    stopped."""
+    yield from _guarded_page(browser, routed=False)

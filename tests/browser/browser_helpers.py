@@ -165,19 +165,28 @@ def pages_with_demos(site: Path) -> list[str]:
     return out
 
 
-def click_nav_link(page, target: str) -> None:
-    """Click the sidebar link to ``target`` (absolute URL) and wait until the new content is in.
-
-    Material's instant navigation changes the URL before it swaps the content, so waiting for the
-    URL alone would look at the old page; the old content element is marked and must be gone.
-    """
+def nav_link(page, target: str):
+    """The sidebar link to ``target`` (absolute URL)."""
     links = page.locator(".md-nav--primary a.md-nav__link")
     index = links.evaluate_all("(links, target) => links.findIndex(a => a.href === target)", target)
     assert index >= 0, f"no nav link to {target}"
-    page.evaluate("document.querySelector('.md-content').__old = true")
-    links.nth(index).click()
+    return links.nth(index)
+
+
+def click_nav_link(page, target: str) -> None:
+    """Click the sidebar link to ``target`` (absolute URL), wait until the new content is in, and
+    check that it came by instant navigation: the same document, its content swapped.
+
+    Material's instant navigation changes the URL before it swaps the content, so waiting for the
+    URL alone would look at the old page; the old content element is marked and must be gone. A
+    full page load would also bring a content element without the mark, so the window is marked too.
+    """
+    link = nav_link(page, target)
+    page.evaluate("window.__sameDocument = true; document.querySelector('.md-content').__old = true")
+    link.click()
     page.wait_for_url(target)
     page.wait_for_function("() => { const c = document.querySelector('.md-content'); return c && !c.__old; }")
+    assert page.evaluate("window.__sameDocument === true"), f"{target} was loaded as a new document, not swapped in"
 
 
 def step_width(page, name: str, nth: int = 0) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_helpers import LIVE_TIMEOUT_MS, click_nav_link, pages_with_demos, root, step_width, wait_all
+from browser_helpers import LIVE_TIMEOUT_MS, click_nav_link, nav_link, pages_with_demos, root, step_width, wait_all
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +112,34 @@ def test_a_page_without_figures_readies_the_worker_for_the_next_page(page, site_
     states = page.evaluate("window.__states")
     assert states and "loading" not in states, states
     assert page.evaluate("__spectralRuntime.starts") == 1
+
+
+# The fetches of one page address, as the browser's resource timing records them.
+FETCHES = """(url) => performance.getEntriesByType('resource').filter(e => e.name === url)
+  .map(e => ({by: e.initiatorType, transferred: e.transferSize, body: e.encodedBodySize}))"""
+
+
+def test_a_nav_link_pointed_at_or_tabbed_to_is_fetched_before_the_click(cached_page, site_server, built_site):
+    """A page that a reader's pointer rests on, or that the keyboard focuses, is fetched at once, so
+    that over a real network the click has only to swap it in: the click's own request then
+    transfers no page body (the server here answers it "not modified")."""
+    page = cached_page
+    pages = pages_with_demos(built_site)
+    assert len(pages) >= 2, pages
+    page.goto(site_server)
+    wait_all(page, "live")
+    first, second = site_server + pages[0], site_server + pages[1]
+    page.evaluate("performance.clearResourceTimings()")
+    assert page.evaluate(FETCHES, first) == []
+
+    nav_link(page, first).hover()
+    page.wait_for_function(f"(url) => ({FETCHES})(url).some(f => f.by === 'link')", arg=first)
+    click_nav_link(page, first)
+    fetches = page.evaluate(FETCHES, first)
+    prefetch = next(f for f in fetches if f["by"] == "link")
+    swap = [f for f in fetches if f["by"] != "link"]
+    assert prefetch["body"] > 10_000 and prefetch["transferred"] >= prefetch["body"], fetches
+    assert swap and all(f["transferred"] < f["body"] // 10 for f in swap), f"the click fetched the page again: {fetches}"
+
+    nav_link(page, second).focus()
+    page.wait_for_function(f"(url) => ({FETCHES})(url).some(f => f.by === 'link')", arg=second)
