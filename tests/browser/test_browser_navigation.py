@@ -143,3 +143,19 @@ def test_a_nav_link_pointed_at_or_tabbed_to_is_fetched_before_the_click(cached_p
 
     nav_link(page, second).focus()
     page.wait_for_function(f"(url) => ({FETCHES})(url).some(f => f.by === 'link')", arg=second)
+
+
+def test_a_reader_saving_data_gets_no_page_fetched_ahead_of_a_click(cached_page, site_server, built_site):
+    """Under Save-Data a link under the pointer is left alone until it is clicked."""
+    page = cached_page
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'connection', {get: () => ({saveData: true})})")
+    target = site_server + pages_with_demos(built_site)[0]
+    page.goto(site_server)
+    wait_all(page, "live")
+    features = page.evaluate("JSON.parse(document.getElementById('__config').textContent).features")
+    assert "navigation.instant" in features and "navigation.instant.prefetch" not in features, features
+    page.evaluate("performance.clearResourceTimings()")
+    nav_link(page, target).hover()
+    page.wait_for_timeout(500)  # Material asks for a prefetch 25 ms after the pointer moves
+    click_nav_link(page, target)
+    assert [f["by"] for f in page.evaluate(FETCHES, target)] == ["xmlhttprequest"]
