@@ -191,7 +191,11 @@ function keepTallest(chart, height) {
 // Draws `figure` into `chart`, one layer per panel, each in a task of its own, the first one too: the
 // caller's task (an animation frame, for an answer) is followed by the page's style and layout, and a
 // layer drawn in it made that task 50–90 ms long. A newer draw of the same chart stops an older one
-// between layers. Resolves once every layer shows `figure`, with the milliseconds Plotly took.
+// between layers. A layer asked to draw what it shows already (its data, layout and configuration,
+// compared as text) is left as it is: a width notch changes every panel but seldom the first layer
+// (title and legend), whose redraw cost as much as a panel's, 10–25 ms. Such a layer also keeps a
+// zoom of the reader's, which a redraw would have reset.
+// Resolves once every layer shows `figure`, with the milliseconds Plotly took.
 export function draw(chart, figure) {
   chart.__scFigure = figure; // kept for redrawing in the other palette or layout
   if (!chart.__scHidden) chart.__scHidden = new Set();
@@ -208,9 +212,13 @@ export function draw(chart, figure) {
   parts.forEach((part, i) => {
     done = done.then(() => {
       if (chart.__scToken !== token) return null;
+      const layerConf = layerConfig(chart, i, parts.length, config);
+      const spec = JSON.stringify([part.data, part.layout, layerConf]);
+      if (elements[i].__scSpec === spec) return null;
       const t0 = performance.now();
-      return window.Plotly.react(elements[i], part.data, part.layout, layerConfig(chart, i, parts.length, config))
+      return window.Plotly.react(elements[i], part.data, part.layout, layerConf)
         .then(() => {
+          elements[i].__scSpec = spec;
           spent += performance.now() - t0;
           quietChart(elements[i]);
           if (i === 0) followLegend(chart, elements[0]);

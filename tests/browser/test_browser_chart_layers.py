@@ -88,16 +88,51 @@ def test_each_panel_is_an_instance_of_its_own_drawn_in_a_task_of_its_own(page, s
     # Every panel changes with the width, so a panel drawn with the layer before it would show it.
     for k in range(1, len(before)):
         assert any(final[uid] != y for uid, y in before[k]), f"panel {k} shows the same at both widths"
-    # Right after each layer's task, the next layer still shows the figure before.
-    for k in range(len(before) - 1):
-        first = next((a for a in after_layer if a["k"] == k), None)
-        assert first, f"layer {k} was not drawn"
+    # Every panel is drawn; the first layer (title and legend, the same at both widths) is not: see
+    # the test below. Right after each panel's task, the next panel still shows the figure before.
+    assert sorted({a["k"] for a in after_layer}) == list(range(1, len(before))), after_layer
+    for k in range(1, len(before) - 1):
+        first = next(a for a in after_layer if a["k"] == k)
         assert first["next"] == before[k + 1], f"layer {k + 1} was drawn in the task of layer {k}"
     # Once every task has run, each panel shows the answer: each trace once, in its own panel.
     shown = [pair for layer in done[1:] for pair in layer]
     assert sorted(uid for uid, _ in shown) == sorted(final)
     assert dict(map(tuple, shown)) == final
     assert_matches_native(page, name)
+
+
+# The first layer of a chart: the title and legend entries it shows, those of the chart's figure, and
+# its font colour.
+HEADER = """(chart) => { const l = chart.querySelector('.sc-layer'), f = chart.__scFigure;
+  return {shown: [l._fullLayout.title.text, l._fullData.map((t) => t.name)],
+          figure: [f.layout.title.text, f.data.filter((t) => t.showlegend !== false).map((t) => t.name)],
+          color: l._fullLayout.font.color}; }"""
+
+# Plotly draws of each layer of the figure's chart since this was run, counted by its afterplot event.
+COUNT_DRAWS = """(name) => { const chart = document.querySelector(`[data-demo="${name}"] .sc-demo__chart`);
+  chart.__draws = Array.from(chart.querySelectorAll('.sc-layer')).map(() => 0);
+  chart.querySelectorAll('.sc-layer').forEach((l, k) => l.on('plotly_afterplot', () => { chart.__draws[k] += 1; })); }"""
+
+
+def test_a_layer_whose_part_of_the_figure_is_unchanged_is_not_drawn_again(page, site_server, built_site):
+    """A width notch redraws every panel but not the first layer when its title and legend are the
+    same: that layer still shows the new figure's. A palette switch changes every layer, the first too."""
+    name = multi_panel()
+    open_figure(page, site_server, built_site, name)
+    el = root(page, name).locator(".sc-demo__chart")
+    page.evaluate(COUNT_DRAWS, name)
+    step_width(page, name)
+    el.evaluate("async (c) => { while (c.hasAttribute('data-drawing')) await new Promise(r => setTimeout(r, 5)); }")
+    assert el.evaluate("c => c.__draws") == [0] + [1] * len(panels(name))
+    header = el.evaluate(HEADER)
+    assert header["shown"] == header["figure"], header
+
+    renders = int(el.get_attribute("data-renders"))
+    page.locator('form[data-md-component="palette"] label:visible').first.click()
+    page.wait_for_function("([c, n]) => Number(c.dataset.renders) > n && !c.hasAttribute('data-drawing')",
+                           arg=[el.element_handle(), renders])
+    assert el.evaluate("c => c.__draws") == [1] + [2] * len(panels(name))
+    assert el.evaluate(HEADER)["color"] != header["color"]
 
 
 def test_the_pointer_reaches_every_panel_through_the_layers_above_it(page, site_server, built_site):
