@@ -16,6 +16,9 @@ import { linkValues, scheduleWrite } from "./url-state.js";
 import { cancel, progressText, runtime, send } from "./worker-client.js";
 
 let uid = 0;
+// How many of a figure's latest draws predict how long its next one will take (see awaitAnswer): the
+// last few inputs', each drawn up to twice (a partial answer, then the final one).
+const RECENT_DRAWS = 6;
 
 // The parameters of every demo on the page as query entries, for the address bar.
 function linkEntries() {
@@ -49,7 +52,7 @@ export class Demo {
     this.chart = root.querySelector(".sc-demo__chart");
     this.status = root.querySelector(".sc-demo__status");
     this.words = new FigureWords(root);
-    this.drawMs = 0; // how long the last draw took here (see awaitAnswer)
+    this.drawMs = []; // how long its last draws took here, from start to last layer (see awaitAnswer)
     this.render(payload.figure);
     this.buildControls(root.querySelector(".sc-demo__controls"));
   }
@@ -232,7 +235,7 @@ export class Demo {
   }
 
   render(figure) {
-    return draw(this.chart, figure).then((ms) => { this.drawMs = ms; });
+    return draw(this.chart, figure).then((ms) => { this.drawMs = [...this.drawMs, ms].slice(-RECENT_DRAWS); });
   }
 
   onFailed(reason) {
@@ -256,12 +259,15 @@ export class Demo {
   // Both wait runtime.ackDelayMs for that answer first: most notches are answered from widths the
   // worker holds, in a few milliseconds, and their figure is then simply redrawn, instead of being
   // restyled and repainted busy and then not busy around its redraw (that cost 15–25 ms of main
-  // thread per notch, which the answer waited behind). A figure whose last draw took longer than
-  // that wait cannot acknowledge by its redraw within a tenth of a second: it is marked at once.
+  // thread per notch, which the answer waited behind). A figure whose recent draws took longer than
+  // that wait cannot acknowledge by its redraw within a tenth of a second: it is marked at once. The
+  // slowest of the last few, not the last: a control can switch a figure between a light and a heavy
+  // shape (update_sizes, one parameterization or all four: 35 against 100 ms), and after a light draw
+  // the heavy one back was acknowledged only by its redraw, after 100–160 ms.
   awaitAnswer() {
     // Still busy with an older request: its pending widths are no longer what is being computed.
     if (this.root.getAttribute("aria-busy") === "true") this.busyEl.textContent = "computing…";
-    if (this.drawMs > runtime.ackDelayMs) {
+    if (Math.max(0, ...this.drawMs) > runtime.ackDelayMs) {
       this.setBusy(true);
       return;
     }

@@ -578,3 +578,47 @@ def test_switching_a_choice_back_and_forth_does_not_move_the_rest_of_the_page(pa
     assert seen[0][0] > first[0], f"the chart did not grow for {pname} = {taller}: {first} then {seen[0]}"
     assert all(s == seen[0] for s in seen), f"{name}: chart height and the next element moved: {first}, {seen}"
     assert_matches_native(page, name)
+
+
+# Each draw of a figure's chart, in ms: data-drawing is on the chart from a draw's start to its last layer.
+RECORD_DRAW_TIMES = """(name) => { const chart = document.querySelector(`[data-demo="${name}"] .sc-demo__chart`);
+  chart.__drawTimes = [];
+  let start = null;
+  new MutationObserver(() => {
+    if (chart.hasAttribute('data-drawing')) start ??= performance.now();
+    else if (start !== null) { chart.__drawTimes.push(performance.now() - start); start = null; }
+  }).observe(chart, {attributes: true, attributeFilter: ['data-drawing']}); }"""
+
+# Ask for `params`; true when the input's own task already marked the figure busy.
+MARKED_IN_INPUT_TASK = """([name, params]) => { const el = document.querySelector(`[data-demo="${name}"]`);
+  __spectralRuntime.run(el, params);
+  return el.getAttribute('aria-busy') === 'true'; }"""
+
+
+def _draw_times(page, name: str) -> list[float]:
+    return page.evaluate(f"""document.querySelector('[data-demo="{name}"] .sc-demo__chart').__drawTimes.splice(0)""")
+
+
+def test_a_heavy_figure_is_marked_at_once_even_after_a_light_draw(page, site_server):
+    """Waiting before marking a figure busy spares a quick redraw its flash of "computing…"; a
+    figure whose redraw is slow is marked at once instead. update_sizes draws all four
+    parameterizations or one: after a light draw of one, the input back to all four must still be
+    marked at once, since its redraw is a heavy one. The wait is set between the two draws' times."""
+    name = "update_sizes"
+    page.goto(site_server + "demos/")
+    wait_state(page, name, "live")
+    assert shown_params(page, name)["parameterization"] == "all"
+    page.evaluate(RECORD_DRAW_TIMES, name)
+    width = shown_params(page, name)["width"]
+    page.evaluate(MARKED_IN_INPUT_TASK, [name, {"width": width // 2}])
+    wait_params(page, name, "width", width // 2)
+    page.wait_for_function(f"""() => !document.querySelector('[data-demo="{name}"] .sc-demo__chart').hasAttribute('data-drawing')""")
+    heavy = _draw_times(page, name)
+    page.evaluate(MARKED_IN_INPUT_TASK, [name, {"parameterization": "sp"}])
+    wait_params(page, name, "parameterization", "sp", timeout=LIVE_TIMEOUT_MS)
+    page.wait_for_function(f"""() => !document.querySelector('[data-demo="{name}"] .sc-demo__chart').hasAttribute('data-drawing')""")
+    light = _draw_times(page, name)
+    assert heavy and light and max(heavy) > max(light), (heavy, light)
+    page.evaluate(f"__spectralRuntime.ackDelayMs = {(max(heavy) + max(light)) / 2}")
+    assert page.evaluate(MARKED_IN_INPUT_TASK, [name, {"parameterization": "all"}])
+    wait_params(page, name, "parameterization", "all", timeout=LIVE_TIMEOUT_MS)
