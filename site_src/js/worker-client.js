@@ -229,7 +229,7 @@ export function prestart() {
 // for a reader whose browser asks to save data: the runtime is tens of megabytes.
 const WARM_AFTER_MS = 3000; // the latest start when the page never goes idle
 export function warmWhenIdle() {
-  if (runtime.status !== "idle" || navigator.connection?.saveData) return;
+  if (runtime.status !== "idle" || window.__spectralWorker.savesData()) return;
   if (typeof window.requestIdleCallback === "function") {
     window.requestIdleCallback(prestart, { timeout: WARM_AFTER_MS });
   } else {
