@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from spectral_condition import krylov, norms
+from spectral_condition import krylov, matrices, norms
 
 
 def _with_singular_values(s: np.ndarray, m: int, n: int, seed: int) -> np.ndarray:
@@ -238,3 +238,65 @@ def test_ritz_value_and_vector_match_numpy_on_the_bidiagonal():
         gap = (s[0] - s[1]) / s[0]
         # The last component measures the residual: accurate to rounding/gap, however small.
         assert abs(abs(y[-1]) - abs(vt[0, -1])) <= 1e-14 / gap + 1e-9 * abs(vt[0, -1])
+
+
+def test_the_christoffel_sum_matches_a_solve_with_the_tridiagonal_above_its_spectrum():
+    """Above θ², p_0…p_{k−1} at z are x/x₀ for x = (zI − T_k)⁻¹e_k, and p_k = 1/(b_k x₀) (the three-term
+    relation as a linear system, T_k = B_kᵀB_k): the pivot recurrence against numpy's LU solve, at a
+    converged top too (B with tiny entries), where the three-term recurrence itself is off by
+    orders of magnitude. And it grows with s."""
+    rng = np.random.default_rng(5)
+    for trial in range(120):
+        k = int(rng.integers(2, 50))
+        alphas, betas = list(rng.uniform(0.2, 1.0, k)), list(rng.uniform(0.2, 1.0, k))
+        if trial % 3 == 0:
+            alphas = list(np.array(alphas) * 10.0 ** rng.uniform(-3, 0, k))
+        b = np.diag(alphas) + np.diag(betas[:k - 1], 1)
+        t = b.T @ b
+        theta = float(np.sqrt(np.linalg.eigvalsh(t)[-1]))
+        for s in (1.0 + 1e-3, 1.01, 1.1, 2.0):
+            x = np.linalg.solve((s * theta) ** 2 * np.eye(k) - t, np.eye(k)[-1])
+            want = float(np.sum((x / x[0]) ** 2)) + (1.0 / (alphas[-1] * betas[-1] * x[0])) ** 2
+            assert krylov._christoffel_sum(alphas, betas, theta, s) == pytest.approx(want, rel=1e-8), (trial, s)
+        sums = [krylov._christoffel_sum(alphas, betas, theta, s) for s in np.linspace(1.001, 1.5, 30)]
+        assert np.all(np.diff(sums) > 0.0)
+
+
+def test_a_square_gaussian_at_the_figures_tolerance_stops_by_the_christoffel_bound():
+    """Size 2048 at tol = 1e-2, eight seeds: the residual alone needs up to ~50 steps there, while the
+    value has converged long before; the probable bound stops every run within 35, within tol."""
+    iterations, residual_only = [], []
+    for seed in range(8):
+        a = matrices.gaussian(matrices.rng(seed, 2048, 2048, matrices.ALIGNMENT), 2048, 2048, 1.0 / np.sqrt(2048))
+        want = norms.spectral_norm(a, tol=1e-12, seed=99).value
+        r = norms.spectral_norm(a, tol=1e-2, seed=seed)
+        assert r.converged and 0.0 <= (want - r.value) / want <= r.error_estimate <= 1e-2
+        iterations.append(r.iterations)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(krylov, "_christoffel_threshold", lambda n: None)
+        for seed in range(8):
+            a = matrices.gaussian(matrices.rng(seed, 2048, 2048, matrices.ALIGNMENT), 2048, 2048, 1.0 / np.sqrt(2048))
+            residual_only.append(norms.spectral_norm(a, tol=1e-2, seed=seed).iterations)
+    assert max(iterations) <= 35 < max(residual_only), (iterations, residual_only)
+    assert all(k <= r for k, r in zip(iterations, residual_only))
+
+
+@pytest.mark.parametrize("tol", [3e-2, 1e-2])
+def test_where_the_christoffel_bound_stops_a_run_it_bounds_the_error(tol):
+    """Runs that the probable bound stopped (its estimate below the margined residual) on Gaussians of
+    several shapes and on clustered tops: each error is within the estimate, which a wrong sum, a
+    threshold from the wrong dimension or a bound taken below θ² would break."""
+    stopped = 0
+    cases = [(np.random.default_rng(seed).standard_normal(shape), seed)
+             for seed in range(6) for shape in [(400, 400), (600, 300), (250, 700), (1000, 1000)]]
+    cases += [(_clustered(shape, matrix_seed), matrix_seed) for shape in [(200, 200), (300, 60), (60, 300)]
+              for matrix_seed in range(4)]
+    for a, seed in cases:
+        want = np.linalg.norm(a, 2)
+        for start in range(3):
+            r = norms.spectral_norm(a, tol=tol, seed=10 * seed + start)
+            residual = np.linalg.norm(a.T @ r.u - r.value * r.v) / r.value
+            if r.error_estimate < 0.5 * krylov._HIDDEN_MARGIN * residual:
+                stopped += 1
+                assert (want - r.value) / want <= r.error_estimate <= tol, (a.shape, seed, start)
+    assert stopped >= 10, stopped
