@@ -187,8 +187,9 @@ def _christoffel_sum(alphas: list[float], betas: list[float], theta: float, s: f
     all positive: the three-term recurrence would also give p_j, but rounding makes it grow along
     its other solution wherever p_j decays, as it does at a converged top (an overstated sum, which
     would stop the run too early), while the pivots of a matrix whose eigenvalues are all at least
-    (s² − 1)θ² are accurate to about kε/(s² − 1) (see ``_CHRISTOFFEL_FLOOR``). So if σ₁ ≥ sθ, the start's weight c² = (v₁·v₁(A))² is at most 1/Σ at z = (sθ)²: when that
-    is below t, a start that leads here while σ₁ ≥ sθ has probability at most ``_MISS_PROBABILITY``,
+    (s² − 1)θ² are accurate to about kε/(s² − 1) (see ``_CHRISTOFFEL_FLOOR``). So if σ₁ ≥ sθ, the
+    start's weight c² = (v₁·v₁(A))² is at most 1/Σ at z = (sθ)²: when that is below t, a start
+    that leads here while σ₁ ≥ sθ has probability at most ``_MISS_PROBABILITY``,
     whatever the rest of the spectrum (Hochstenbach's probabilistic bound on the two-norm, J. Sci.
     Comput. 2013, uses the same polynomials). A zero coupling means the Krylov space is invariant:
     then σ₁ is in it unless c = 0, and the sum is infinite. Scaled by θ², nothing overflows before the
