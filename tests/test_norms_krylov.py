@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from spectral_condition import krylov, matrices, norms
+from spectral_condition import krylov, matrices, norms, probable_bound
 
 
 def _with_singular_values(s: np.ndarray, m: int, n: int, seed: int) -> np.ndarray:
@@ -230,7 +230,8 @@ def test_ritz_value_and_vector_match_numpy_on_the_bidiagonal():
             betas[k - 2] *= 1e-9  # the new direction barely couples: θ has converged, y_k is tiny
         theta, y = alphas[0], np.ones(1)
         for i in range(2, k + 1):
-            theta, y = krylov._top_ritz(alphas[:i], betas[:i], theta, y)
+            scale, diag, off = krylov._gram(alphas[:i], betas[:i])
+            theta, y = krylov._top_ritz(scale, diag, off[:-1], theta, y)
         b = np.diag(alphas) + np.diag(betas[:k - 1], 1)
         _, s, vt = np.linalg.svd(b)
         assert theta == pytest.approx(s[0], rel=1e-13)
@@ -254,11 +255,19 @@ def test_the_christoffel_sum_matches_a_solve_with_the_tridiagonal_above_its_spec
         b = np.diag(alphas) + np.diag(betas[:k - 1], 1)
         t = b.T @ b
         theta = float(np.sqrt(np.linalg.eigvalsh(t)[-1]))
+        scale, diag, off = krylov._gram(alphas, betas)
+        assert np.allclose(np.diag(diag) + np.diag(off[:-1], 1) + np.diag(off[:-1], -1), t / scale**2,
+                           rtol=1e-13, atol=0.0)
+        assert off[-1] == pytest.approx(alphas[-1] * betas[-1] / scale**2, rel=1e-14)
+
+        def christoffel(s):
+            return probable_bound.christoffel_sum(diag, off, (s * theta / scale) ** 2)
+
         for s in (1.0 + 1e-3, 1.01, 1.1, 2.0):
             x = np.linalg.solve((s * theta) ** 2 * np.eye(k) - t, np.eye(k)[-1])
             want = float(np.sum((x / x[0]) ** 2)) + (1.0 / (alphas[-1] * betas[-1] * x[0])) ** 2
-            assert krylov._christoffel_sum(alphas, betas, theta, s) == pytest.approx(want, rel=1e-8), (trial, s)
-        sums = [krylov._christoffel_sum(alphas, betas, theta, s) for s in np.linspace(1.001, 1.5, 30)]
+            assert christoffel(s) == pytest.approx(want, rel=1e-8), (trial, s)
+        sums = [christoffel(s) for s in np.linspace(1.001, 1.5, 30)]
         assert np.all(np.diff(sums) > 0.0)
 
 
@@ -273,7 +282,7 @@ def test_a_square_gaussian_at_the_figures_tolerance_stops_by_the_christoffel_bou
         assert r.converged and 0.0 <= (want - r.value) / want <= r.error_estimate <= 1e-2
         iterations.append(r.iterations)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(krylov, "_christoffel_threshold", lambda n: None)
+        mp.setattr(probable_bound, "threshold", lambda n: None)
         for seed in range(8):
             a = matrices.gaussian(matrices.rng(seed, 2048, 2048, matrices.ALIGNMENT), 2048, 2048, 1.0 / np.sqrt(2048))
             residual_only.append(norms.spectral_norm(a, tol=1e-2, seed=seed).iterations)

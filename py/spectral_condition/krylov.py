@@ -4,9 +4,9 @@ A Krylov method: after k steps the top singular value of a small k×k bidiagonal
 σ₁ of A, from products with A and Aᵀ only. It needs several times fewer products than power
 iteration on a square Gaussian matrix, whose top gap is only ~n^{-2/3}. The stop rule is the
 residual of the top Ritz pair, which a clustered top cannot fool, or else a bound that holds with
-probability 1 − ``_MISS_PROBABILITY`` over the random start whatever the matrix (the Christoffel
-function of the start's spectral measure), whichever certifies the tolerance first (see
-:func:`spectral_norm` in :mod:`spectral_condition.norms`, the public entry point).
+high probability over the random start whatever the matrix (:mod:`spectral_condition.probable_bound`),
+whichever certifies the tolerance first (see :func:`spectral_norm` in :mod:`spectral_condition.norms`,
+the public entry point).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import products, streams
+from . import probable_bound, products, streams
 
 _EPS = float(np.finfo(float).eps)
 # Below this relative size a change or a residual is rounding in sums of n terms, not iteration error.
@@ -32,12 +32,6 @@ _MAX_BASIS = 128
 # the worst case (two singular values, 2·tol apart, the rest of the spectrum far below); with a factor
 # 2 (c² ≥ 1/5) half of all starts would be missed there. Each factor of ten costs a few Krylov steps.
 _HIDDEN_MARGIN = 10.0
-# The probability, over the Gaussian start, that the second stop rule certifies a value further than
-# ``tol`` below σ₁, for any matrix (see :func:`_christoffel_sum`).
-_MISS_PROBABILITY = 1e-3
-# The Christoffel sum is evaluated at relative distances (sθ − θ)/θ of at least this: its pivots lose
-# about kε/(s² − 1) each, 1e-6 here, but at a converged top and s → 1 they are rounding alone.
-_CHRISTOFFEL_FLOOR = 1e-8
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ def _bidiagonalization(A: np.ndarray, tol: float, max_iter: int, seed: int) -> S
     v /= np.linalg.norm(v)
     # 1/t for the second stop rule, which needs the start uniform on the sphere and the recurrence of
     # the Krylov space it began: None once either is lost.
-    threshold = _christoffel_threshold(n)
+    threshold = probable_bound.threshold(n)
     pending = products.times(A, v)
     if not pending.any():
         if not np.any(A):
@@ -121,13 +115,15 @@ def _bidiagonalization(A: np.ndarray, tol: float, max_iter: int, seed: int) -> S
             beta = 0.0
         alphas.append(alpha)
         betas.append(beta)
-        theta, y = _top_ritz(alphas, betas, theta, y)
+        scale, diag, off = _gram(alphas, betas)
+        theta, y = _top_ritz(scale, diag, off[:-1], theta, y)
         # x_k = α_k y_k/θ, so r = β_{k+1}·|x_k|.
         residual = beta * alpha * abs(float(y[-1])) / theta
         error = _relative_bound(residual, theta)
-        if (error > stop >= _CHRISTOFFEL_FLOOR and threshold is not None
-                and _christoffel_sum(alphas, betas, theta, 1.0 + stop) >= threshold):
-            error = _probable_bound(alphas, betas, theta, stop, threshold)
+        if error > stop and threshold is not None:
+            bound = probable_bound.relative_error(diag, off, theta / scale, stop, threshold)
+            if bound is not None:
+                error = bound
         history.append(theta)
         if error <= stop:
             converged = True
@@ -162,71 +158,6 @@ def _relative_bound(residual: float, sigma: float) -> float:
     return max(_HIDDEN_MARGIN * residual / sigma, _ROUNDING)
 
 
-def _christoffel_threshold(n: int) -> float | None:
-    """1/t, where a unit vector uniform on the sphere of ℝⁿ has c² = (its component on a fixed unit
-    vector)² < t with probability at most ``_MISS_PROBABILITY``; None for n < 3.
-
-    c² ~ Beta(½, (n − 1)/2), whose density is at most x^{−1/2}/B(½, (n − 1)/2) once (n − 1)/2 ≥ 1, so
-    P(c² < t) ≤ 2√t/B: t = (δ·B/2)², about πδ²/(2n).
-    """
-    if n < 3:
-        return None
-    log_beta = math.lgamma(0.5) + math.lgamma((n - 1) / 2) - math.lgamma(n / 2)
-    return 1.0 / (0.5 * _MISS_PROBABILITY * math.exp(log_beta)) ** 2
-
-
-def _christoffel_sum(alphas: list[float], betas: list[float], theta: float, s: float) -> float:
-    """Σ_{j=0}^{k} p_j(z)² at z = (sθ)², p_j the orthonormal polynomials of the start's spectral measure.
-
-    V_k spans the Krylov space of AᵀA from v₁, and v_{j+1} = p_j(AᵀA)v₁ with p_j orthonormal for the
-    measure ω = Σᵢ (v₁·vᵢ)² δ(σᵢ²). Their recurrence is the tridiagonal T_k = B_kᵀB_k (diagonal
-    α_j² + β_j², off-diagonal α_jβ_{j+1}, the last coupling v_k to v_{k+1}). Among measures with these
-    first 2k + 1 moments, the mass that one can put at a point z is at most 1/Σ_{j≤k} p_j(z)² (the
-    Christoffel function), and above θ², where every p_j has all its roots below z, the sum grows
-    with z. There p_{j+1}(z) = p_j(z)·d_j/b_j, d_j the pivots of the LDLᵀ factorization of zI − T_k,
-    all positive: the three-term recurrence would also give p_j, but rounding makes it grow along
-    its other solution wherever p_j decays, as it does at a converged top (an overstated sum, which
-    would stop the run too early), while the pivots of a matrix whose eigenvalues are all at least
-    (s² − 1)θ² are accurate to about kε/(s² − 1) (see ``_CHRISTOFFEL_FLOOR``). So if σ₁ ≥ sθ, the
-    start's weight c² = (v₁·v₁(A))² is at most 1/Σ at z = (sθ)²: when that is below t, a start
-    that leads here while σ₁ ≥ sθ has probability at most ``_MISS_PROBABILITY``,
-    whatever the rest of the spectrum (Hochstenbach's probabilistic bound on the two-norm, J. Sci.
-    Comput. 2013, uses the same polynomials). A zero coupling means the Krylov space is invariant:
-    then σ₁ is in it unless c = 0, and the sum is infinite. Scaled by θ², nothing overflows before the
-    sum passes the threshold.
-    """
-    z = s * s
-    total, p, d, b_prev = 1.0, 1.0, 1.0, 0.0
-    for j, alpha in enumerate(alphas):
-        a = alpha / theta
-        b = a * betas[j] / theta
-        diag = a * a + (betas[j - 1] / theta) ** 2 if j else a * a
-        if b == 0.0:
-            return math.inf
-        d = z - diag - b_prev * b_prev / d
-        if d <= 0.0:
-            # z is not above the leading block's spectrum, which only rounding can cause for s ≥ 1
-            # (at s = 1 the last pivot is zero): the sum so far is a smaller, safe value.
-            return total
-        p, b_prev = p * d / b, b
-        total += p * p
-    return total
-
-
-def _probable_bound(alphas: list[float], betas: list[float], theta: float, stop: float,
-                    threshold: float) -> float:
-    """The least s − 1 in [``_CHRISTOFFEL_FLOOR``, ``stop``] (to 1 %) at which the Christoffel sum
-    reaches ``threshold``: with probability 1 − ``_MISS_PROBABILITY``, (σ₁ − θ)/σ₁ ≤ s − 1."""
-    lo, hi = 0.0, stop
-    while hi - lo > 0.01 * hi and hi > _CHRISTOFFEL_FLOOR:
-        mid = 0.5 * (lo + hi)
-        if _christoffel_sum(alphas, betas, theta, 1.0 + mid) >= threshold:
-            hi = mid
-        else:
-            lo = mid
-    return max(hi, _CHRISTOFFEL_FLOOR)
-
-
 def _orthogonalize(w: np.ndarray, basis: np.ndarray) -> None:
     """Remove from w (in place) its components along the orthonormal rows of ``basis``, twice.
 
@@ -238,22 +169,33 @@ def _orthogonalize(w: np.ndarray, basis: np.ndarray) -> None:
             w -= products.transpose_times(basis @ w, basis)
 
 
-def _top_ritz(alphas: list[float], betas: list[float], lower: float,
-              previous: np.ndarray) -> tuple[float, np.ndarray]:
-    """(θ, y): the top singular value of B_k and its right singular vector, the top eigenpair of BᵀB.
+def _gram(alphas: list[float], betas: list[float]) -> tuple[float, list[float], list[float]]:
+    """(scale, diag, off): T = BᵀB/scale², B the k×k bidiagonal with diagonal α and superdiagonal β₂…β_k.
 
-    BᵀB is tridiagonal with diagonal α_i² + β_i² and off-diagonal α_i β_{i+1}; ``lower`` is θ of
-    B_{k−1}, whose BᵀB is the leading block (interlacing: the new θ is at least as large), and
-    ``previous`` its y. Scaling by the largest entry keeps the squares away from overflow.
+    T is tridiagonal with diagonal α_i² + β_i² and off-diagonal α_i β_{i+1}; ``off`` has k entries,
+    the last, α_k β_{k+1}, coupling T to the next basis vector. Scaling by the largest entry keeps
+    the squares away from overflow.
     """
-    k = len(alphas)
-    if k == 1:
-        return alphas[0], np.ones(1)
-    scale = max(max(alphas), max(betas[:k - 1]))
+    scale = max(max(alphas), max(betas))
+    if scale == 0.0:
+        scale = 1.0
     al = [a / scale for a in alphas]
-    be = [b / scale for b in betas[:k - 1]]
-    diag = [al[0] ** 2] + [al[i] ** 2 + be[i - 1] ** 2 for i in range(1, k)]
-    off = [al[i] * be[i] for i in range(k - 1)]
+    be = [b / scale for b in betas]
+    diag = [al[0] ** 2] + [al[i] ** 2 + be[i - 1] ** 2 for i in range(1, len(al))]
+    off = [a * b for a, b in zip(al, be)]
+    return scale, diag, off
+
+
+def _top_ritz(scale: float, diag: list[float], off: list[float], lower: float,
+              previous: np.ndarray) -> tuple[float, np.ndarray]:
+    """(θ, y): the top singular value of B_k and its right singular vector, from the top eigenpair of
+    T = BᵀB/scale² (:func:`_gram`, ``off`` without the coupling to the next basis vector).
+
+    ``lower`` is θ of B_{k−1}, whose BᵀB is the leading block (interlacing: the new θ is at least as
+    large), and ``previous`` its y.
+    """
+    if len(diag) == 1:
+        return scale * math.sqrt(diag[0]), np.ones(1)
     lo = (lower / scale) ** 2
     # A lower bound to start Newton from: the top eigenvalue of the 2×2 problem that keeps only the
     # coupling of the previous top eigenvector to the new basis vector (the rest can only raise it).
