@@ -7,7 +7,7 @@ import json
 import pytest
 
 import spectral_condition as sc
-from spectral_condition import web
+from spectral_condition import source, sweeps, web
 from spectral_condition.experiments import get
 
 
@@ -95,3 +95,39 @@ def test_warming_up_answers_its_request_and_changes_no_later_answer():
     before = [_ask(name), _ask(web.WARM_UP, a11=1.5)]
     assert web.warm() is True
     assert [_ask(name), _ask(web.WARM_UP, a11=1.5)] == before
+
+
+def test_computing_ahead_makes_the_next_notch_up_a_complete_answer_at_once():
+    name = next(n for n in sc.names() if get(n).sweep and get(n).cost == "training")
+    widths = get(name).param("width").values(live=True)
+    params = {**sc.defaults(name), "seed": 91, "width": widths[1]}
+    request = json.dumps({"demo": name, "params": params})
+    stream = web.Stream(request)
+    while stream.step():
+        pass
+    up = json.dumps({"demo": name, "params": {**params, "width": widths[2]}})
+    assert json.loads(web.Stream(up).answer())["pending"] == [widths[2]]
+    assert web.compute_ahead(request) is True
+    answer = json.loads(web.Stream(up).answer())
+    assert answer["pending"] == [] and answer["text"]
+    assert answer["figure"] == sc.run_figure(name, {**params, "width": widths[2]})["figure"]
+    # Known already: nothing more to compute, and the next notch is not computed in its stead.
+    assert web.compute_ahead(request) is False
+    assert json.loads(web.Stream(json.dumps({"demo": name, "params": {**params, "width": widths[3]}})).answer())[
+        "pending"] == [widths[3]]
+
+
+def test_nothing_is_computed_ahead_at_the_top_for_a_single_figure_edited_code_or_a_bad_request():
+    sweep = next(n for n in sc.names() if get(n).sweep and get(n).cost == "norm")
+    single = next(n for n in sc.names() if not get(n).sweep and any(p.name == "width" for p in get(n).params))
+    top = get(sweep).param("width").values(live=True)[-1]
+    for request in [{"demo": sweep, "params": {**sc.defaults(sweep), "seed": 92, "width": top}},
+                    {"demo": single, "params": sc.defaults(single)},
+                    {"demo": sweep, "params": {**sc.defaults(sweep), "seed": 92},
+                     "source": source.experiment_source(sweep)},
+                    {"demo": sweep, "params": {**sc.defaults(sweep), "width": 3}},
+                    {"demo": "no such figure", "params": {}}]:
+        before = sweeps.stats()["misses"]
+        assert web.compute_ahead(json.dumps(request)) is False, request
+        assert sweeps.stats()["misses"] == before, request
+    assert web.compute_ahead("not json") is False

@@ -31,7 +31,7 @@ from .registry import figure, result_of
 from .schema import validate_params
 
 __all__ = ["handle", "Stream", "forget", "coerce_url", "payload", "schemas_json", "browser_files", "run_source",
-           "precompute", "preload", "warm"]
+           "precompute", "preload", "warm", "compute_ahead"]
 
 # Modules a browser never imports: the exponent table (minutes of sweeps), the command line and the
 # notebook display. Leaving them out of the zip keeps the download small; web imports none of them.
@@ -114,8 +114,7 @@ class Stream:
                 self._targets = [None]
                 return
             exp = get(self.name)
-            params, self.notes = coerce_url(self.name, request.get("params") or {}, request.get("url") or {})
-            self.params = validate_params(exp.params, params, self.name, live=True)
+            self.params, self.notes = _live_params(exp, request)
             if exp.sweep:
                 self._targets = [w for w in exp.param("width").values(live=True) if w <= self.params["width"]]
             else:
@@ -176,6 +175,44 @@ class Stream:
         if self._answer is None:
             return json.dumps({"ok": True, "params": None, "figure": None, "notes": [], "pending": self._targets})
         return json.dumps(self._answer, allow_nan=False)
+
+
+def _live_params(exp: Any, request: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A request's parameters for experiment ``exp``, link values coerced, all validated against the
+    browser budget; and the notes of what a link's values were changed to."""
+    params, notes = coerce_url(exp.name, request.get("params") or {}, request.get("url") or {})
+    return validate_params(exp.params, params, exp.name, live=True), notes
+
+
+def compute_ahead(request_json: str) -> bool:
+    """Compute the next width notch of a sweep that a request asked for, so that the reader's next
+    notch up is answered at once; True if it computed a width that was not known yet.
+
+    The worker calls this once it has answered the reader's newest request and has nothing else to
+    do: a reader who moves the slider up waits only for what is left of that width, and one who
+    stops there has cost one width's work. Nothing for a figure that is not a sweep, at the browser
+    maximum, for edited code or for a request that is not valid. Never raises: it is only a head
+    start, and the request itself reports any failure.
+    """
+    try:
+        request = json.loads(request_json)
+        exp = get(request["demo"])
+        if request.get("source") is not None or not exp.sweep:
+            return False
+        params = _live_params(exp, request)[0]
+        above = [w for w in exp.param("width").values(live=True) if w > params["width"]]
+        if not above:
+            return False
+        nxt = {**params, "width": above[0]}
+        try:
+            with sweeps.known_only():
+                run(exp.name, nxt, live=True)
+            return False
+        except sweeps.NotKnown:
+            run(exp.name, nxt, live=True)
+            return True
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def payload(name: str, params: dict[str, Any], controls: list[str]) -> dict[str, Any]:

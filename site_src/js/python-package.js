@@ -25,7 +25,7 @@ export function installBytecode(pyodide, archive) {
   pyodide.unpackArchive(archive, "zip", { extractDir: sitePackages(pyodide) });
 }
 
-// Unpack the package zip and return the package's door: {ask, open, forget, preload}.
+// Unpack the package zip and return the package's door: {ask, open, forget, preload, warm, computeAhead}.
 //   ask(request) -> answer: the whole answer at once (web.handle).
 //   open(request) -> {answer(), step(), destroy()}: the same request answered in steps (web.Stream);
 //     answer() is the answer so far, step() computes the next width and is true while more remain,
@@ -34,6 +34,8 @@ export function installBytecode(pyodide, archive) {
 //   preload(text) -> how many widths: holds the points the site's build computed (web.preload).
 //   warm() -> answers one small request and drops it, so that the first real one is not slowed by
 //     code running for the first time (web.warm).
+//   computeAhead(request) -> true if it computed the next width notch of a sweep's request
+//     (web.compute_ahead).
 // Requests and answers are plain objects.
 export function installPackage(pyodide, archive) {
   // site-packages is on sys.path from the start, so the package needs no path of its own.
@@ -49,6 +51,7 @@ export function installPackage(pyodide, archive) {
     forget: () => web.forget(),
     preload: (text) => web.preload(text),
     warm: () => web.warm(),
+    computeAhead: (request) => web.compute_ahead(JSON.stringify(request)) === true,
     open(request) {
       const stream = web.Stream(JSON.stringify(request));
       return {

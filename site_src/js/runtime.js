@@ -20,7 +20,9 @@
  * .sc-demo__message. window.__spectralRuntime exposes `status` (idle | loading | ready | failed),
  * `starts` (workers created), `restarts` (workers replaced after dying or falling silent), `worker`,
  * `stallMs` (the silence that counts as a dead worker; writable), `ackDelayMs` (writable),
- * `abandoned` (requests the worker dropped for a newer one) and `run(root, params)`.
+ * `abandoned` (requests the worker dropped for a newer one), `computeAhead` (writable: whether the
+ * idle worker computes the next width notch of the last figure moved), `computedAhead` (notches it
+ * computed so) and `run(root, params)`.
  */
 import { markScrollers } from "./a11y.js";
 import { attachCodeTools } from "./code-panel.js";

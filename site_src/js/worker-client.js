@@ -46,6 +46,10 @@ export const runtime = {
   demos: new Set(),
   seq: 0,
   abandoned: 0, // requests the worker dropped because a newer one for the same figure arrived
+  // Whether the worker, once idle, computes the next width notch of the figure the reader moved last,
+  // and how many notches it has computed so. Tests that watch a width being streamed turn it off.
+  computeAhead: true,
+  computedAhead: 0,
   // A request in flight with no word from the worker for this long means the worker is gone. One
   // step of a figure (one width) takes about a second at the browser budget on a laptop; this
   // leaves room for a slow phone. Tests may lower it.
@@ -179,7 +183,8 @@ function fail(reason) {
 function post(demo, id, params, tries = 0) {
   if (!inflight.size) lastHeard = performance.now(); // silence counts from the first request
   inflight.set(demo.key, { demo, id, params, tries: tries + 1 });
-  runtime.worker.postMessage({ type: "run", id, key: demo.key, request: demo.request(id, params) });
+  runtime.worker.postMessage({ type: "run", id, key: demo.key, request: demo.request(id, params),
+                              ahead: runtime.computeAhead });
 }
 
 function onMessage(w, msg) {
@@ -208,6 +213,8 @@ function onMessage(w, msg) {
     if (msg.final && entry && entry.id === msg.id) inflight.delete(msg.key);
     if (entry && entry.code) entry.demo.onAnswer(msg);
     for (const d of runtime.demos) if (d.key === msg.key) d.onAnswer(msg);
+  } else if (msg.type === "ahead") {
+    if (msg.computed) runtime.computedAhead += 1;
   } else if (msg.type === "abandoned") {
     runtime.abandoned += 1;
     const entry = inflight.get(msg.key);

@@ -3,8 +3,9 @@
  * Messages in:  {type: "init", indexURL, packageURL, pointsURL}
  *                                                        (pointsURL: the widths the build computed for
  *                                                         the figures as the pages show them)
- *               {type: "run", id, key, request}          (key: which figure on the page; request:
- *                                                         what spectral_condition.web.Stream reads)
+ *               {type: "run", id, key, request, ahead}   (key: which figure on the page; request:
+ *                                                         what spectral_condition.web.Stream reads;
+ *                                                         ahead: compute its next width notch once idle)
  *               {type: "cancel", key}                    (the page no longer wants that figure's
  *                                                         request: it is abandoned)
  *               {type: "ping"}                           (the page's watchdog: is this worker alive?)
@@ -15,6 +16,8 @@
  *                                                         final: false, list the widths still pending)
  *               {type: "abandoned", id, key}               (a newer request for the same figure won,
  *                                                         or the page cancelled it)
+ *               {type: "ahead", key, computed}             (the next width notch of the newest answered
+ *                                                         request, computed while nothing else waited)
  *               {type: "pong"}                             (the answer to a ping, between two steps)
  * Every run request ends in exactly one final answer or one "abandoned".
  *
@@ -22,11 +25,14 @@
  * knows), then one width per step. Python runs synchronously and blocks this worker, so the worker
  * yields between steps: requests that arrived meanwhile are read then, and a newer request for a
  * figure abandons the older one's stream. Steps go to the most recently requested figure first; the
- * others continue when it is done.
+ * others continue when it is done. With nothing left to answer, the worker computes the next width
+ * notch of the newest request it answered (web.compute_ahead): a reader moving a width slider up one
+ * notch at a time then finds it computed or under way. Any request drops that plan.
  */
 let python = null; // the package's door (python-package.js); null until ready and once broken
 const queue = new Map(); // key -> newest run request not opened yet
-const streams = new Map(); // key -> {id, stream}, in the order of their requests (newest last)
+const streams = new Map(); // key -> {id, stream, ahead}, in the order of their requests (newest last)
+let nextNotch = null; // {key, request}: the newest request answered, whose next width notch comes next
 let pumping = false;
 
 // Progress, and failed or stalled downloads, of the start-up: from the same build, installed before
@@ -140,6 +146,7 @@ function openQueued() {
       if (done) {
         destroy(stream);
         post(req.id, key, first, true);
+        answered(key, req.request, req.ahead, first);
         continue;
       }
       if (first.figure !== null) post(req.id, key, first, false);
@@ -148,14 +155,14 @@ function openQueued() {
       runtimeFailed(req.id, key, e);
       return;
     }
-    streams.set(key, { id: req.id, stream });
+    streams.set(key, { id: req.id, stream, request: req.request, ahead: req.ahead });
   }
 }
 
 // One step of the most recently requested figure's stream.
 function stepNewest() {
   const key = [...streams.keys()].pop();
-  const { id, stream } = streams.get(key);
+  const { id, stream, request, ahead } = streams.get(key);
   let more;
   let answer;
   try {
@@ -172,6 +179,25 @@ function stepNewest() {
     destroy(stream);
   }
   post(id, key, answer, !more);
+  if (!more) answered(key, request, ahead, answer);
+}
+
+// A request finally answered: if it asked for it and was answered without error, its next width
+// notch is what the worker computes once nothing else waits.
+function answered(key, request, ahead, answer) {
+  if (ahead && answer.ok) nextNotch = { key, request };
+}
+
+function computeAhead() {
+  const { key, request } = nextNotch;
+  nextNotch = null;
+  let computed = false;
+  try {
+    computed = python.computeAhead(request);
+  } catch (e) {
+    // Only a head start: the reader's next request meets the same failure and reports it.
+  }
+  postMessage({ type: "ahead", key, computed });
 }
 
 // A macrotask boundary behind every message already posted to this worker (same task source).
@@ -200,11 +226,12 @@ async function pump() {
   if (pumping) return;
   pumping = true;
   try {
-    while (python && (queue.size || streams.size)) {
+    while (python && (queue.size || streams.size || nextNotch)) {
       await yieldToMessages();
       if (!python) break;
       if (queue.size) openQueued();
       else if (streams.size) stepNewest();
+      else if (nextNotch) computeAhead();
     }
   } finally {
     pumping = false;
@@ -214,10 +241,12 @@ async function pump() {
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "run") {
+    nextNotch = null;
     abandon(msg.key);
     queue.set(msg.key, msg);
     if (python) pump();
   } else if (msg.type === "cancel") {
+    if (nextNotch && nextNotch.key === msg.key) nextNotch = null;
     abandon(msg.key);
   } else if (msg.type === "ping") {
     postMessage({ type: "pong" });

@@ -25,10 +25,21 @@ pytestmark = pytest.mark.browser
 LIVE_SEED = 57
 
 
-def open_at_live_seed(page, site_server: str, name: str) -> None:
-    """The page of all figures from a link that sets ``name``'s seed to LIVE_SEED, once it is shown."""
-    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
-    wait_state(page, name, "live")
+def open_at_live_seed(page, site_server: str, name: str, compute_ahead: bool = True) -> None:
+    """The page of all figures from a link that sets ``name``'s seed to LIVE_SEED, once it is shown.
+
+    Without ``compute_ahead`` the worker never computes a width before it is asked for: the page
+    opens without the link (which asks for nothing) and the seed is asked for once that is off.
+    """
+    if compute_ahead:
+        page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
+        wait_state(page, name, "live")
+    else:
+        page.goto(site_server + "demos/")
+        wait_state(page, name, "live")
+        page.evaluate("""(name) => { __spectralRuntime.computeAhead = false;
+            __spectralRuntime.run(document.querySelector(`[data-demo="${name}"]`), {seed: %d}); }""" % LIVE_SEED,
+                      name)
     wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
 
 
@@ -90,7 +101,7 @@ def test_every_demo_goes_live_and_the_width_slider_recomputes_natively_equal(pag
 def test_a_sweep_streams_its_widths_in_order_and_every_drawn_figure_is_native(page, site_server):
     name = sweep_experiment()
     widths = live_widths(name)
-    open_at_live_seed(page, site_server, name)
+    open_at_live_seed(page, site_server, name, compute_ahead=False)
     record_draws(page, name)
     slider = root(page, name).locator('input[name="width"]')
     slider.focus()
@@ -134,7 +145,7 @@ def test_a_notch_up_marks_the_pending_width_and_draws_only_the_final_figure(page
     being computed and redraws once, when it is done (a redraw of the same figure would take the
     main thread for nothing)."""
     name = sweep_experiment()
-    open_at_live_seed(page, site_server, name)
+    open_at_live_seed(page, site_server, name, compute_ahead=False)
     start = shown_params(page, name)["width"]
     assert 2 * start <= param(name, "width")["live_max"]
     page.evaluate("""(name) => {
@@ -151,6 +162,39 @@ def test_a_notch_up_marks_the_pending_width_and_draws_only_the_final_figure(page
     pendings = page.evaluate(f"""document.querySelector('[data-demo="{name}"]').__pendings""")
     assert pendings[0] == [up] and pendings[-1] == [], pendings
     assert_matches_native(page, name)
+
+
+@pytest.mark.parametrize("cost", ["norm", "training"])
+def test_the_next_notch_up_is_computed_while_the_reader_looks_at_the_figure(page, site_server, cost):
+    """Once the worker has answered the reader's newest request and nothing else waits, it computes the
+    next width notch: the reader's notch up is then one complete answer, nothing marked pending, equal
+    to native. At the slider's top there is nothing above to compute."""
+    name = sweep_experiment(cost)
+    widths = live_widths(name)
+    open_at_live_seed(page, site_server, name)
+    assert shown_params(page, name)["width"] < widths[-1]
+    record_draws(page, name)
+    # Every width the page marks as being computed, from now on.
+    page.evaluate("""(name) => {
+        const el = document.querySelector(`[data-demo="${name}"]`);
+        el.__pendings = [];
+        new MutationObserver(() => el.__pendings.push(...JSON.parse(el.dataset.pending)))
+          .observe(el, {attributes: true, attributeFilter: ['data-pending']}); }""", name)
+    done = 0
+    while shown_params(page, name)["width"] < widths[-1]:
+        done += 1
+        page.wait_for_function(f"__spectralRuntime.computedAhead >= {done}", timeout=LIVE_TIMEOUT_MS)
+        start = draw_count(page, name)
+        up = step_width(page, name)
+        assert [(d["params"]["width"], d["pending"], d["busy"]) for d in draws(page, name, start=start)] == \
+            [(up, [], False)]
+    assert page.evaluate(f"""document.querySelector('[data-demo="{name}"]').__pendings""") == []
+    assert_matches_native(page, name)
+    # The worker answered the top notch and had time for a computation ahead: it found none.
+    page.evaluate(f"""(name) => __spectralRuntime.run(document.querySelector(`[data-demo="${{name}}"]`),
+                                                     {{width: {widths[0]}}})""", name)
+    wait_params(page, name, "width", widths[0])
+    assert page.evaluate("__spectralRuntime.computedAhead") == done
 
 
 @pytest.mark.parametrize("cost", ["norm", "training"])
