@@ -15,8 +15,11 @@ Chromium:
   or the busy line and the dimmed chart, whichever the page showed first), the *first visible
   response* (input event to the figure's first redraw) and the *complete answer* (input event to
   the redraw of the final figure), p50 / p95 / max. A figure with a width slider and a seed is
-  swept twice: at the page's parameters, whose widths the build precomputed, and then at seed
-  LIVE_SEED, which no page shows, so that every width above the start is computed in the tab;
+  swept three times: at the page's parameters, whose widths the build precomputed; at seed
+  LIVE_SEED, which no page shows, so that every width above the start is computed in the tab, each
+  input the moment the previous answer is drawn; and at seed LIVE_SEED + 1 at a reader's pace,
+  READER_PAUSE_S between an answer and the next input (time the worker spends computing the next
+  notch ahead, see ``web.compute_ahead``);
 * then, at the widest width, every other control moved away and back (a slider to its browser
   maximum and its minimum, a choice to each other choice; controls the current choices disable are
   left alone): a change recomputes the whole figure, a change back comes from the worker's cache.
@@ -129,6 +132,7 @@ FIRST_LIVE = """() => { const r = document.querySelector('[data-demo][data-state
 
 
 LIVE_SEED = 57  # a seed no page shows: nothing of it is precomputed
+READER_PAUSE_S = 0.5  # a reader who looks at each notch before moving on
 IDLE_LOAD = 0.5  # 1-minute load average below which the machine counts as idle for a cold start
 SETTLE_S = 150  # the longest wait for it: the average decays with a time constant of a minute
 
@@ -204,9 +208,10 @@ def control_steps(page, index: int, params: list[dict]) -> list[tuple[str, str]]
 
 
 def sweep_row(page, index: int, demo: dict, steps: list[tuple[str, str]], budget: float, label: str,
-              precomputed: str | None) -> str:
-    """The figure's answers to ``steps`` ((control, position) in order), as a table row. The native
-    side answers the same requests with the same points held at the start (``precomputed``, or none)."""
+              precomputed: str | None, pause: float = 0.0) -> str:
+    """The figure's answers to ``steps`` ((control, position) in order), as a table row, each input
+    ``pause`` seconds after the previous answer. The native side answers the same requests with the
+    same points held at the start (``precomputed``, or none)."""
     page.evaluate("window.__longtasks.length = 0")
     firsts, completes, acks, errors, shown = [], [], [], [], []
     start = end = None
@@ -229,6 +234,7 @@ def sweep_row(page, index: int, demo: dict, steps: list[tuple[str, str]], budget
             errors.append(r["error"])
         elif r["params"]:
             shown.append(r["params"])
+        time.sleep(pause)
     tasks = [t["duration"] for t in page.evaluate("window.__longtasks")
              if t["start"] + t["duration"] >= start and t["start"] <= end]
     longest = f"{len(tasks)}, ≤{max(tasks):.0f}" if tasks else "none"
@@ -325,6 +331,10 @@ def main() -> None:
                 # The same sweep at a seed no page shows: every width above the start computed live.
                 page.evaluate(STEP, [index, "seed", str(LIVE_SEED), "seed"])
                 print(sweep_row(page, index, demo, sweep, args.budget, f"  seed {LIVE_SEED}: live", None))
+                page.evaluate(STEP, [index, "seed", str(LIVE_SEED + 1), "seed"])
+                time.sleep(READER_PAUSE_S)
+                print(sweep_row(page, index, demo, sweep, args.budget,
+                                f"  seed {LIVE_SEED + 1}, {READER_PAUSE_S:g} s", None, READER_PAUSE_S))
             # Every other control at the widest width: each change recomputes the figure (every width
             # of a sweep), and each change back is answered from the worker's cache.
             if control["name"] == "width":
