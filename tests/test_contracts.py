@@ -240,3 +240,15 @@ def test_plain_data_keeps_gaps_and_converts_numpy():
     got = registry.result_of("demo", {}, data)["data"]
     assert got == {"ys": [1.0, None, 3.0], "n": 4, "a": [[1.5, 2.0]], "t": [1.0, 2.0], "ok": True}
     assert type(got["n"]) is int and type(got["ok"]) is bool and type(got["t"]) is list
+
+
+@pytest.mark.parametrize("name", [n for n in sc.names() if any(p.name == "width" for p in registry.get(n).params)])
+def test_a_figure_declares_whether_it_keeps_points_by_width(name):
+    """Computing the next width ahead helps only a figure whose costly part is kept as points of the
+    width cache (a sweep, or one drawn at one width that stores its points): what a figure declares
+    is what it does, at its smallest width."""
+    exp = registry.get(name)
+    with sweeps.isolated():
+        sc.run(name, {**exp.defaults(), "width": exp.param("width").values(live=True)[0]}, live=True)
+        stored = bool(sweeps.export())
+    assert stored == (exp.sweep or exp.width_points), (name, stored, exp.sweep, exp.width_points)

@@ -97,29 +97,44 @@ def test_warming_up_answers_its_request_and_changes_no_later_answer():
     assert [_ask(name), _ask(web.WARM_UP, a11=1.5)] == before
 
 
-def test_computing_ahead_makes_the_next_notch_up_a_complete_answer_at_once():
-    name = next(n for n in sc.names() if get(n).sweep and get(n).cost == "training")
+def _known(name: str, params: dict) -> bool:
+    """Whether every point of the figure of ``params`` is in the width cache."""
+    try:
+        with sweeps.known_only():
+            sc.run(name, params, live=True)
+    except sweeps.NotKnown:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("kind", ["sweep", "width_points"])
+def test_computing_ahead_makes_the_next_notch_up_a_complete_answer_at_once(kind):
+    name = next(n for n in sc.names() if getattr(get(n), kind) and any(p.name == "seed" for p in get(n).params)
+                and (kind != "sweep" or get(n).cost == "training"))
     widths = get(name).param("width").values(live=True)
     params = {**sc.defaults(name), "seed": 91, "width": widths[1]}
     request = json.dumps({"demo": name, "params": params})
     stream = web.Stream(request)
     while stream.step():
         pass
-    up = json.dumps({"demo": name, "params": {**params, "width": widths[2]}})
-    assert json.loads(web.Stream(up).answer())["pending"] == [widths[2]]
+    up = {**params, "width": widths[2]}
+    assert not _known(name, up)
     assert web.compute_ahead(request) is True
-    answer = json.loads(web.Stream(up).answer())
-    assert answer["pending"] == [] and answer["text"]
-    assert answer["figure"] == sc.run_figure(name, {**params, "width": widths[2]})["figure"]
+    assert _known(name, up)
+    if kind == "sweep":
+        # The stream of the notch up answers at once, finished.
+        answer = json.loads(web.Stream(json.dumps({"demo": name, "params": up})).answer())
+        assert answer["pending"] == [] and answer["text"]
+        assert answer["figure"] == sc.run_figure(name, up)["figure"]
     # Known already: nothing more to compute, and the next notch is not computed in its stead.
     assert web.compute_ahead(request) is False
-    assert json.loads(web.Stream(json.dumps({"demo": name, "params": {**params, "width": widths[3]}})).answer())[
-        "pending"] == [widths[3]]
+    assert not _known(name, {**params, "width": widths[3]})
 
 
 def test_nothing_is_computed_ahead_at_the_top_for_a_single_figure_edited_code_or_a_bad_request():
     sweep = next(n for n in sc.names() if get(n).sweep and get(n).cost == "norm")
-    single = next(n for n in sc.names() if not get(n).sweep and any(p.name == "width" for p in get(n).params))
+    single = next(n for n in sc.names() if not (get(n).sweep or get(n).width_points)
+                  and any(p.name == "width" for p in get(n).params))
     top = get(sweep).param("width").values(live=True)[-1]
     for request in [{"demo": sweep, "params": {**sc.defaults(sweep), "seed": 92, "width": top}},
                     {"demo": single, "params": sc.defaults(single)},

@@ -34,6 +34,9 @@ class Experiment:
     # True when ``width`` is the largest width of a sweep whose points come from spectral_condition.sweeps:
     # the answer for a smaller width is then a prefix of the answer, and can be shown first.
     sweep: bool = False
+    # True when a figure drawn at one width keeps its costly part as points of spectral_condition.sweeps,
+    # by width: computing the next width ahead (web.compute_ahead) then spares its reader the wait.
+    width_points: bool = False
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -52,7 +55,8 @@ class Experiment:
 
 def experiment(name: str, *, title: str, section: int, params: tuple[Param, ...],
                figure: Callable[[dict[str, Any]], Figure], cost: str = "norm", sweep: bool = False,
-               description: str = "") -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+               width_points: bool = False, description: str = ""
+               ) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
     """Register ``compute`` under ``name``; ``compute(**params)`` returns plain data."""
     if cost not in ("norm", "training"):
         raise TypeError(f"experiment {name!r}: cost must be 'norm' or 'training'")
@@ -61,7 +65,8 @@ def experiment(name: str, *, title: str, section: int, params: tuple[Param, ...]
         if name in EXPERIMENTS:
             raise TypeError(f"experiment {name!r} is registered twice")
         EXPERIMENTS[name] = Experiment(name, title, section, tuple(params), compute, figure, cost,
-                                       description or (compute.__doc__ or "").strip().split("\n")[0], sweep)
+                                       description or (compute.__doc__ or "").strip().split("\n")[0], sweep,
+                                       width_points)
         return compute
 
     return register

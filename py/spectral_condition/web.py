@@ -185,19 +185,20 @@ def _live_params(exp: Any, request: dict[str, Any]) -> tuple[dict[str, Any], lis
 
 
 def compute_ahead(request_json: str) -> bool:
-    """Compute the next width notch of a sweep that a request asked for, so that the reader's next
-    notch up is answered at once; True if it computed a width that was not known yet.
+    """Compute the points of the next width notch above a request's, so that the reader's next notch
+    up is answered at once; True if it computed a width that was not known yet.
 
     The worker calls this once it has answered the reader's newest request and has nothing else to
     do: a reader who moves the slider up waits only for what is left of that width, and one who
-    stops there has cost one width's work. Nothing for a figure that is not a sweep, at the browser
-    maximum, for edited code or for a request that is not valid. Never raises: it is only a head
+    stops there has cost one width's work. Nothing for a figure that keeps no points by width (see
+    ``Experiment.width_points``), at the browser maximum, for edited code or for a request that is
+    not valid. Never raises: it is only a head
     start, and the request itself reports any failure.
     """
     try:
         request = json.loads(request_json)
         exp = get(request["demo"])
-        if request.get("source") is not None or not exp.sweep:
+        if request.get("source") is not None or not (exp.sweep or exp.width_points):
             return False
         params = _live_params(exp, request)[0]
         above = [w for w in exp.param("width").values(live=True) if w > params["width"]]

@@ -110,7 +110,7 @@ def power_iteration_figure(result: dict[str, Any]) -> dict[str, Any]:
     return figure(traces, lay)
 
 
-@experiment("power_iteration", title="Power iteration converges to ‖A‖_*", section=2,
+@experiment("power_iteration", title="Power iteration converges to ‖A‖_*", section=2, width_points=True,
             params=(matrix_width(128, 8, 512), ASPECT,
                     Param("spike", "float", 0.0, label=r"spike $\theta$", min=0.0, max=4.0, step=0.25,
                           help=r"adds $\theta\, x y^\top$ (unit $x$, $y$): above $\theta \approx \gamma^{1/4}$ "
@@ -233,7 +233,8 @@ def mp_spectrum_figure(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @experiment("mp_spectrum", title="Singular values of a Gaussian matrix: the Marchenko–Pastur law",
-            section=2, params=(matrix_width(256, 16, 256), ASPECT, SEED), figure=mp_spectrum_figure)
+            section=2, width_points=True, params=(matrix_width(256, 16, 256), ASPECT, SEED),
+            figure=mp_spectrum_figure)
 def mp_spectrum(width: int, aspect: str, seed: int) -> dict:
     """Histogram of the singular values of W (W_ij ~ N(0, 1/n_in)) against the Marchenko–Pastur density.
 
