@@ -22,7 +22,8 @@
  * `stallMs` (the silence that counts as a dead worker; writable), `ackDelayMs` (writable),
  * `abandoned` (requests the worker dropped for a newer one), `computeAhead` (writable: whether the
  * idle worker computes the next width notch of the last figure moved), `computedAhead` (notches it
- * computed so) and `run(root, params)`.
+ * computed so), `recalled` (inputs drawn from the answers the page keeps, see worker-client.js) and
+ * `run(root, params)`.
  */
 import { markScrollers } from "./a11y.js";
 import { attachCodeTools } from "./code-panel.js";

@@ -50,6 +50,7 @@ export const runtime = {
   // and how many notches it has computed so. Tests that watch a width being streamed turn it off.
   computeAhead: true,
   computedAhead: 0,
+  recalled: 0, // inputs drawn from the answers kept on the page, without asking the worker
   // A request in flight with no word from the worker for this long means the worker is gone. One
   // step of a figure (one width) takes about a second at the browser budget on a laptop; this
   // leaves room for a slow phone. Tests may lower it.
@@ -60,7 +61,13 @@ export const runtime = {
   ackDelayMs: 40,
 };
 
-const inflight = new Map(); // demo key -> {demo, id, params, tries, code}: posted, not finally answered
+const inflight = new Map(); // demo key -> {demo, id, params, request, tries, code}: posted, not finally answered
+// The last final answers, by figure and request, oldest first. An answer is a function of its request,
+// so an input back to a value answered a moment ago (a notch down after overshooting) is drawn from
+// here at once, however busy the worker is: with a width it computes ahead, or another figure's.
+// Answers to link values (their notes) and to edited code are not kept.
+const RECENT_ANSWERS = 16;
+const recent = new Map();
 const waitingCode = new Map(); // panel key -> {panel, id, params}: edited code asked before the worker was ready
 let lastHeard = 0; // when the current worker last posted anything (or was last given work)
 let pingedAt = 0; // when the watchdog pinged a silent worker; 0: no ping waiting
@@ -180,11 +187,36 @@ function fail(reason) {
   }
 }
 
-function post(demo, id, params, tries = 0) {
+function post(demo, id, params, tries = 0, request = demo.request(id, params)) {
   if (!inflight.size) lastHeard = performance.now(); // silence counts from the first request
-  inflight.set(demo.key, { demo, id, params, tries: tries + 1 });
-  runtime.worker.postMessage({ type: "run", id, key: demo.key, request: demo.request(id, params),
-                              ahead: runtime.computeAhead });
+  inflight.set(demo.key, { demo, id, params, request, tries: tries + 1 });
+  runtime.worker.postMessage({ type: "run", id, key: demo.key, request, ahead: runtime.computeAhead });
+}
+
+// The same request whatever order its parameters were set in.
+function recentKey(demo, request) {
+  const names = [...new Set([...Object.keys(request), ...Object.keys(request.params || {})])].sort();
+  return `${demo.key} ${JSON.stringify(request, names)}`;
+}
+
+function remember(entry, answer) {
+  if (entry.code || entry.request.url || !answer.ok) return;
+  const key = recentKey(entry.demo, entry.request);
+  recent.delete(key);
+  recent.set(key, answer);
+  if (recent.size > RECENT_ANSWERS) recent.delete(recent.keys().next().value);
+}
+
+// The kept answer to `request`, now the newest kept; undefined if none.
+function recall(demo, request) {
+  if (request.url) return undefined;
+  const key = recentKey(demo, request);
+  const answer = recent.get(key);
+  if (answer) {
+    recent.delete(key);
+    recent.set(key, answer);
+  }
+  return answer;
 }
 
 function onMessage(w, msg) {
@@ -210,7 +242,10 @@ function onMessage(w, msg) {
   } else if (msg.type === "answer") {
     strikes = 0;
     const entry = inflight.get(msg.key);
-    if (msg.final && entry && entry.id === msg.id) inflight.delete(msg.key);
+    if (msg.final && entry && entry.id === msg.id) {
+      inflight.delete(msg.key);
+      remember(entry, msg.answer);
+    }
     if (entry && entry.code) entry.demo.onAnswer(msg);
     for (const d of runtime.demos) if (d.key === msg.key) d.onAnswer(msg);
   } else if (msg.type === "ahead") {
@@ -266,10 +301,27 @@ export function send(demo, params) {
     demo.showMessage(`Live figures unavailable: ${runtime.failure}.`, "error");
     return id;
   }
+  if (runtime.status === "ready") {
+    const request = demo.request(id, params);
+    const known = recall(demo, request);
+    demo.awaitAnswer();
+    if (known) {
+      // Whatever the worker still computes for this figure is no longer wanted.
+      drop(demo);
+      runtime.recalled += 1;
+      // Answered after the next frame, as the worker's answers are: a figure whose redraw is slow is
+      // marked busy at once (awaitAnswer), and that mark is painted before the redraw starts.
+      requestAnimationFrame(() => setTimeout(() => {
+        if (demo.latest === id) demo.onAnswer({ type: "answer", id, key: demo.key, answer: known, final: true });
+      }));
+      return id;
+    }
+    post(demo, id, params, 0, request);
+    return id;
+  }
   demo.awaitAnswer();
   if (runtime.status === "idle") start();
-  if (runtime.status === "ready") post(demo, id, params);
-  else demo.queued = { id, params }; // sent when the worker is ready
+  demo.queued = { id, params }; // sent when the worker is ready
   return id;
 }
 
@@ -277,6 +329,10 @@ export function send(demo, params) {
 // defaults): nothing of it is drawn, and the worker stops computing it.
 export function cancel(demo) {
   demo.latest = ++runtime.seq;
+  drop(demo);
+}
+
+function drop(demo) {
   demo.queued = null;
   const entry = inflight.get(demo.key);
   if (entry && entry.demo === demo) {

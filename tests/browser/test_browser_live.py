@@ -197,6 +197,43 @@ def test_the_next_notch_up_is_computed_while_the_reader_looks_at_the_figure(page
     assert page.evaluate("__spectralRuntime.computedAhead") == done
 
 
+def test_going_back_to_a_value_just_answered_is_drawn_from_the_page_at_once(page, site_server):
+    """An answer is a function of its request: a notch down right after a notch up, while the worker
+    computes the next notch ahead, is drawn from the answer the page kept, without waiting for the
+    worker, and equals native. An answer to a link's values is not kept (it carries their notes)."""
+    name = sweep_experiment()
+    page.goto(site_server + "demos/")
+    wait_state(page, name, "live")
+    start = shown_params(page, name)["width"]
+    assert 2 * start < param(name, "width")["live_max"]
+    # A seed no page shows, asked for as an input: nothing of it is precomputed.
+    page.evaluate(f"""(name) => __spectralRuntime.run(document.querySelector(`[data-demo="${{name}}"]`),
+                                                     {{seed: {LIVE_SEED}}})""", name)
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    record_draws(page, name)
+    recalled = page.evaluate("__spectralRuntime.recalled")
+    assert step_width(page, name) == 2 * start
+    page.keyboard.press("ArrowLeft")
+    wait_params(page, name, "width", start)
+    assert page.evaluate("__spectralRuntime.recalled") == recalled + 1
+    assert [(d["params"]["width"], d["pending"], d["busy"]) for d in draws(page, name)] == \
+        [(2 * start, [], False), (start, [], False)]
+    assert_matches_native(page, name)
+
+    # Back up: kept too. A link's answer is not: the page opened from one asks the worker again.
+    page.keyboard.press("ArrowRight")
+    wait_params(page, name, "width", 2 * start)
+    assert page.evaluate("__spectralRuntime.recalled") == recalled + 2
+    page.goto(f"{site_server}demos/?{name}.seed={LIVE_SEED}")
+    wait_state(page, name, "live")
+    wait_params(page, name, "seed", LIVE_SEED, timeout=LIVE_TIMEOUT_MS)
+    assert step_width(page, name) == 2 * start
+    page.keyboard.press("ArrowLeft")
+    wait_params(page, name, "width", start)
+    assert page.evaluate("__spectralRuntime.recalled") == 0
+    assert_matches_native(page, name)
+
+
 @pytest.mark.parametrize("cost", ["norm", "training"])
 def test_the_figure_as_the_page_shows_it_answers_every_width_at_once(page, site_server, cost):
     """The build computed every width of the page's own parameters: each notch up to the slider's top
