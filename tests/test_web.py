@@ -131,10 +131,9 @@ def test_computing_ahead_makes_the_next_notch_up_a_complete_answer_at_once(kind)
     assert not _known(name, {**params, "width": widths[3]})
 
 
-def test_nothing_is_computed_ahead_at_the_top_for_a_single_figure_edited_code_or_a_bad_request():
+def test_nothing_is_computed_ahead_at_the_top_for_a_figure_without_points_edited_code_or_a_bad_request():
     sweep = next(n for n in sc.names() if get(n).sweep and get(n).cost == "norm")
-    single = next(n for n in sc.names() if not (get(n).sweep or get(n).width_points)
-                  and any(p.name == "width" for p in get(n).params))
+    single = next(n for n in sc.names() if not (get(n).sweep or get(n).width_points))
     top = get(sweep).param("width").values(live=True)[-1]
     for request in [{"demo": sweep, "params": {**sc.defaults(sweep), "seed": 92, "width": top}},
                     {"demo": single, "params": sc.defaults(single)},

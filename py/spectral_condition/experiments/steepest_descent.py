@@ -91,7 +91,7 @@ def newton_schulz_figure(result: dict[str, Any]) -> dict[str, Any]:
 
 
 @experiment("newton_schulz", title="Newton–Schulz: the map on singular values and a real gradient after k iterations",
-            section=9, cost="norm",
+            section=9, cost="norm", width_points=True,
             params=(Param("kind", "choice", "quintic", label="iteration", choices=tuple(polar.ITERATIONS),
                           choice_labels=("cubic $p(s) = (3s - s^3)/2$", "quintic (Muon's coefficients)"),
                           help="the odd polynomial applied to every singular value"),
@@ -112,8 +112,17 @@ def newton_schulz(kind: str, iterations: int, width: int, seed: int) -> dict:
     """
     s = np.logspace(-3, 0, 161)
     maps = [polar.scalar_map(s, j, kind) for j in range(1, iterations + 1)] or [s]
+    (sig, after), = sweeps.points(_gradient_iterated, [width], kind=kind, iterations=iterations, seed=seed)
+    return {"kind": kind, "iterations": iterations, "width": width, "s": s, "maps": maps, "sigma": sig,
+            "after": after, "predicted": polar.scalar_map(sig, iterations, kind), "rank": len(sig)}
+
+
+def _gradient_iterated(n: int, kind: str, iterations: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The figure's costly part at width n, a point of the width cache (so the site's build computes
+    it at every notch, and the worker can compute the next notch ahead): the normalized gradient's
+    nonzero singular values σ_i, and u_iᵀ X_k v_i."""
     x, y = teacher_task(seed)
-    net = network.dims(width)
+    net = network.dims(n)
     w = network.init("spectral", "sgd", net, network.normals(net, seed)).weights
     _, grads, _ = mlp.loss_and_grads(w, x, y)
     g = grads[1]
@@ -122,8 +131,9 @@ def newton_schulz(kind: str, iterations: int, width: int, seed: int) -> dict:
     u, sig, vt = u[:, :rank], sig[:rank], vt[:rank]
     xk = polar.newton_schulz(g, iterations, kind)
     after = np.einsum("ij,ij->j", u, xk @ vt.T)
-    return {"kind": kind, "iterations": iterations, "width": width, "s": s, "maps": maps, "sigma": sig,
-            "after": after, "predicted": polar.scalar_map(sig, iterations, kind), "rank": rank}
+    sig.setflags(write=False)  # shared through the width cache
+    after.setflags(write=False)
+    return sig, after
 
 
 # ------------------------------------------------------------------------------------ update sizes
