@@ -31,7 +31,7 @@
  */
 let python = null; // the package's door (python-package.js); null until ready and once broken
 const queue = new Map(); // key -> newest run request not opened yet
-const streams = new Map(); // key -> {id, stream, ahead}, in the order of their requests (newest last)
+const streams = new Map(); // key -> {id, stream, request, ahead}, in the order of their requests (newest last)
 let nextNotch = null; // {key, request}: the newest request answered, whose next width notch comes next
 let pumping = false;
 
