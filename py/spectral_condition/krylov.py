@@ -174,11 +174,9 @@ def _gram(alphas: list[float], betas: list[float]) -> tuple[float, list[float], 
 
     T is tridiagonal with diagonal α_i² + β_i² and off-diagonal α_i β_{i+1}; ``off`` has k entries,
     the last, α_k β_{k+1}, coupling T to the next basis vector. Scaling by the largest entry keeps
-    the squares away from overflow.
+    the squares away from overflow (α₁ > 0: the run starts from a vector A does not annihilate).
     """
     scale = max(max(alphas), max(betas))
-    if scale == 0.0:
-        scale = 1.0
     al = [a / scale for a in alphas]
     be = [b / scale for b in betas]
     diag = [al[0] ** 2] + [al[i] ** 2 + be[i - 1] ** 2 for i in range(1, len(al))]

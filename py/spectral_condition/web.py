@@ -192,8 +192,7 @@ def compute_ahead(request_json: str) -> bool:
     do: a reader who moves the slider up waits only for what is left of that width, and one who
     stops there has cost one width's work. Nothing for a figure that keeps no points by width (see
     ``Experiment.width_points``), at the browser maximum, for edited code or for a request that is
-    not valid. Never raises: it is only a head
-    start, and the request itself reports any failure.
+    not valid. Never raises: it is only a head start, and the request itself reports any failure.
     """
     try:
         request = json.loads(request_json)

@@ -301,10 +301,10 @@ export function send(demo, params) {
     demo.showMessage(`Live figures unavailable: ${runtime.failure}.`, "error");
     return id;
   }
+  demo.awaitAnswer();
   if (runtime.status === "ready") {
     const request = demo.request(id, params);
     const known = recall(demo, request);
-    demo.awaitAnswer();
     if (known) {
       // Whatever the worker still computes for this figure is no longer wanted.
       drop(demo);
@@ -319,7 +319,6 @@ export function send(demo, params) {
     post(demo, id, params, 0, request);
     return id;
   }
-  demo.awaitAnswer();
   if (runtime.status === "idle") start();
   demo.queued = { id, params }; // sent when the worker is ready
   return id;
